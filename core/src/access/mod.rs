@@ -1,0 +1,1 @@
+//! Access control: BAC (and later PACE) turning an access key into secure-messaging keys.

@@ -1,0 +1,1 @@
+//! Cryptographic primitives used by access control and secure messaging.

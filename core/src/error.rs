@@ -1,0 +1,78 @@
+//! The top-level error and its stable codes.
+//!
+//! Each module has its own `thiserror` enum; they all convert into [`Error`], which carries a
+//! stable [`ErrorCode`] shared by the CLI's JSON, the FFI and the evidence bundle.
+
+use serde::Serialize;
+
+/// Stable, machine-readable failure codes. Their string form never changes once released,
+/// because backends and apps match on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// MRZ text has the wrong shape (line count/length, characters, letters in dates).
+    MrzFormat,
+    /// An MRZ check digit does not match its field.
+    MrzCheckDigit,
+    /// The chip refused the access key (BAC/PACE authentication failed).
+    AccessDenied,
+    /// The chip spoke in a way we could not understand (bad TLV, unexpected status).
+    ChipProtocol,
+    /// A secure-messaging reply failed its MAC or was malformed.
+    SecureMessaging,
+    /// The connection to the chip was lost (card removed, tag out of field).
+    TagLost,
+    /// The chip does not offer an access protocol we can use.
+    Unsupported,
+    /// An LDS file could not be parsed.
+    LdsFormat,
+    /// A transport (reader) error that is not a tag loss.
+    Transport,
+    /// The caller used the API wrongly (e.g. stepped a finished session).
+    Usage,
+}
+
+impl ErrorCode {
+    /// The stable string form, e.g. `"ACCESS_DENIED"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::MrzFormat => "MRZ_FORMAT",
+            ErrorCode::MrzCheckDigit => "MRZ_CHECK_DIGIT",
+            ErrorCode::AccessDenied => "ACCESS_DENIED",
+            ErrorCode::ChipProtocol => "CHIP_PROTOCOL",
+            ErrorCode::SecureMessaging => "SECURE_MESSAGING",
+            ErrorCode::TagLost => "TAG_LOST",
+            ErrorCode::Unsupported => "UNSUPPORTED",
+            ErrorCode::LdsFormat => "LDS_FORMAT",
+            ErrorCode::Transport => "TRANSPORT",
+            ErrorCode::Usage => "USAGE",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error from the core: a stable code plus a human-readable detail.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {detail}")]
+pub struct Error {
+    /// Stable code for programs.
+    pub code: ErrorCode,
+    /// Human-readable explanation (never contains secrets).
+    pub detail: String,
+}
+
+impl Error {
+    /// Builds an error from a code and a detail.
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Self {
+            code,
+            detail: detail.into(),
+        }
+    }
+}

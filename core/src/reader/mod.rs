@@ -1,0 +1,1 @@
+//! `ReadSession`: the sans-IO state machine that reads a chip.

@@ -1,0 +1,1 @@
+//! Verification results: reports with stable failure codes, never bare booleans.
