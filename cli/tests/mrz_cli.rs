@@ -16,7 +16,8 @@ fn idproof(args: &[&str]) -> Output {
 
 fn json_of(out: &Output) -> Value {
     let stdout = String::from_utf8(out.stdout.clone()).expect("utf-8 stdout");
-    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {stdout}"))
+    serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {stdout}"))
 }
 
 #[test]
@@ -59,7 +60,10 @@ fn bad_composite_exits_1_naming_composite() {
         v["failures"],
         json!([{"code": "MRZ_CHECK_DIGIT", "detail": "composite"}])
     );
-    assert_eq!(v["document_number"], "L898902C3", "fields are still printed");
+    assert_eq!(
+        v["document_number"], "L898902C3",
+        "fields are still printed"
+    );
 }
 
 #[test]
@@ -99,14 +103,24 @@ fn td1_long_document_number_is_full() {
 
 #[test]
 fn lower_case_is_a_format_failure_with_exit_1() {
-    let out = idproof(&["mrz", "--json", &TD3_L1.to_lowercase(), &TD3_L2.to_lowercase()]);
+    let out = idproof(&[
+        "mrz",
+        "--json",
+        &TD3_L1.to_lowercase(),
+        &TD3_L2.to_lowercase(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let v = json_of(&out);
     assert_eq!(v["verdict"], "invalid");
     let failures = v["failures"].as_array().unwrap();
     assert_eq!(failures.len(), 1);
     assert_eq!(failures[0]["code"], "MRZ_FORMAT");
-    assert!(failures[0]["detail"].as_str().unwrap().contains("lower-case"));
+    assert!(
+        failures[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("lower-case")
+    );
     assert!(v["document_number"].is_null());
     assert!(v["format"].is_null());
 }
@@ -123,7 +137,10 @@ fn human_output_goes_to_stdout_without_json_and_stderr_with_it() {
     let out = idproof(&["mrz", TD3_L1, TD3_L2]);
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.contains("L898902C3") && stdout.contains("valid"), "{stdout}");
+    assert!(
+        stdout.contains("L898902C3") && stdout.contains("valid"),
+        "{stdout}"
+    );
 
     let out = idproof(&["mrz", "--json", TD3_L1, TD3_L2]);
     let stderr = String::from_utf8(out.stderr.clone()).unwrap();
@@ -136,6 +153,9 @@ fn usage_errors_exit_2() {
     assert_eq!(idproof(&[]).status.code(), Some(2));
     assert_eq!(idproof(&["mrz"]).status.code(), Some(2));
     assert_eq!(idproof(&["mrz", "--json"]).status.code(), Some(2));
-    assert_eq!(idproof(&["mrz", "--bogus", TD3_L1, TD3_L2]).status.code(), Some(2));
+    assert_eq!(
+        idproof(&["mrz", "--bogus", TD3_L1, TD3_L2]).status.code(),
+        Some(2)
+    );
     assert_eq!(idproof(&["no-such-command"]).status.code(), Some(2));
 }

@@ -71,7 +71,10 @@ fn td2_specimen_fields() {
     assert_eq!(mrz.surname(), "ERIKSSON");
     assert_eq!(mrz.given_names(), "ANNA MARIA");
     assert_eq!(mrz.document_number(), "D23145890");
-    assert_eq!((mrz.birth_date(), mrz.sex(), mrz.expiry_date()), ("740812", "F", "120415"));
+    assert_eq!(
+        (mrz.birth_date(), mrz.sex(), mrz.expiry_date()),
+        ("740812", "F", "120415")
+    );
     assert_eq!(mrz.optional_data(), [""]);
     assert!(mrz.is_valid(), "{:?}", mrz.checks());
     assert_eq!(mrz.checks().len(), 4);
@@ -79,7 +82,7 @@ fn td2_specimen_fields() {
 
 #[test]
 fn td1_long_document_number_continues_in_optional_data() {
-    // ICAO 9303-5 §4.2.2 note j example: D23145890734, check digit 9.
+    // ICAO 9303-5 long document number example: D23145890734, check digit 9.
     let lines = [
         "I<UTOD23145890<7349<<<<<<<<<<<",
         "3407127M9507122UTO<<<<<<<<<<<2",
@@ -93,7 +96,10 @@ fn td1_long_document_number_continues_in_optional_data() {
     let doc_check = mrz.checks()[0];
     assert_eq!((doc_check.printed, doc_check.computed), ('9', '9'));
     let key = MrzKey::from_mrz(&mrz);
-    assert_eq!(key.mrz_information().as_str(), "D23145890734934071279507122");
+    assert_eq!(
+        key.mrz_information().as_str(),
+        "D23145890734934071279507122"
+    );
 
     // Continuation followed by more optional data.
     let mrz = Mrz::parse_lines(&[
@@ -204,21 +210,33 @@ fn names_that_fill_the_whole_field() {
         "ABCDEFGHIJKLMNOPQRSTUVWXYZABCD",
     ])
     .unwrap();
-    assert_eq!((mrz.surname(), mrz.given_names()), ("ABCDEFGHIJKLMNOPQRSTUVWXYZABCD", ""));
+    assert_eq!(
+        (mrz.surname(), mrz.given_names()),
+        ("ABCDEFGHIJKLMNOPQRSTUVWXYZABCD", "")
+    );
 }
 
 #[test]
 fn empty_td3_personal_number_accepts_filler_or_zero_check_digit() {
-    let with_filler = [TD3_SPECIMEN[0], "L898902C36UTO7408122F1204159<<<<<<<<<<<<<<<8"];
+    let with_filler = [
+        TD3_SPECIMEN[0],
+        "L898902C36UTO7408122F1204159<<<<<<<<<<<<<<<8",
+    ];
     let mrz = Mrz::parse_lines(&with_filler).unwrap();
     assert!(mrz.is_valid(), "{:?}", mrz.checks());
     assert_eq!(mrz.optional_data(), [""]);
 
-    let with_zero = [TD3_SPECIMEN[0], "L898902C36UTO7408122F1204159<<<<<<<<<<<<<<08"];
+    let with_zero = [
+        TD3_SPECIMEN[0],
+        "L898902C36UTO7408122F1204159<<<<<<<<<<<<<<08",
+    ];
     assert!(Mrz::parse_lines(&with_zero).unwrap().is_valid());
 
     // A filler check digit is not accepted once there is a personal number.
-    let filler_for_data = [TD3_SPECIMEN[0], "L898902C36UTO7408122F1204159ZE184226B<<<<<<9"];
+    let filler_for_data = [
+        TD3_SPECIMEN[0],
+        "L898902C36UTO7408122F1204159ZE184226B<<<<<<9",
+    ];
     let mrz = Mrz::parse_lines(&filler_for_data).unwrap();
     assert_eq!(fields(&mrz), [CheckedField::OptionalData]);
 }
@@ -228,32 +246,27 @@ fn expect_only(lines: &[&str], line_no: usize, pos: usize, field: CheckedField) 
     let mut owned: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
     owned[line_no] = replace_at(&owned[line_no], pos, wrong_digit(&owned[line_no], pos));
     let fix_composite = |owned: &mut Vec<String>| {
-        let (data, line_no, pos) = match owned.len() {
-            3 => (
-                format!(
-                    "{}{}{}{}",
-                    &owned[0][5..30],
-                    &owned[1][0..7],
-                    &owned[1][8..15],
-                    &owned[1][18..29]
-                ),
-                1,
-                29,
-            ),
-            _ => {
-                let l = &owned[1];
-                let last = l.len() - 1;
-                (format!("{}{}{}", &l[0..10], &l[13..20], &l[21..last]), 1, last)
-            }
+        let l1 = &owned[0];
+        let l2 = &owned[1];
+        let last = l2.len() - 1;
+        let data = if owned.len() == 3 {
+            format!("{}{}{}{}", &l1[5..30], &l2[0..7], &l2[8..15], &l2[18..29])
+        } else {
+            format!("{}{}{}", &l2[0..10], &l2[13..20], &l2[21..last])
         };
-        owned[line_no] = replace_at(&owned[line_no], pos, cd(&data));
+        owned[1] = replace_at(&owned[1], last, cd(&data));
     };
     if field != CheckedField::Composite {
         fix_composite(&mut owned);
     }
     let mrz = Mrz::parse_lines(&owned).unwrap();
     assert_eq!(fields(&mrz), [field], "{owned:?}");
-    assert_eq!(mrz.validate(), Err(MrzError::CheckDigit { fields: vec![field] }));
+    assert_eq!(
+        mrz.validate(),
+        Err(MrzError::CheckDigit {
+            fields: vec![field]
+        })
+    );
     let error: Error = mrz.validate().unwrap_err().into();
     assert_eq!(error.code, ErrorCode::MrzCheckDigit);
     assert_eq!(error.detail, field.as_str());
@@ -291,7 +304,13 @@ fn field_names_are_the_stable_json_details() {
     .collect();
     assert_eq!(
         names,
-        ["document_number", "birth_date", "expiry_date", "optional_data", "composite"]
+        [
+            "document_number",
+            "birth_date",
+            "expiry_date",
+            "optional_data",
+            "composite"
+        ]
     );
 }
 
@@ -300,7 +319,9 @@ fn format_detail(text: &str) -> String {
         Err(e @ MrzError::Format { .. }) => {
             let error: Error = e.clone().into();
             assert_eq!(error.code, ErrorCode::MrzFormat);
-            let MrzError::Format { detail } = e else { unreachable!() };
+            let MrzError::Format { detail } = e else {
+                unreachable!()
+            };
             detail
         }
         other => panic!("{text:?} should be a format error, got {other:?}"),
@@ -314,17 +335,31 @@ fn malformed_input_is_a_format_error() {
     assert!(format_detail(&TD3_SPECIMEN.concat().replace('<', " ")).contains("length"));
     assert!(format_detail(&TD3_SPECIMEN.concat()[..87]).contains("length"));
     assert!(format_detail(&format!("{}<", TD3_SPECIMEN.concat())).contains("length"));
-    assert!(format_detail(&TD3_SPECIMEN.concat().replace("UTO", "UTÖ")).contains("invalid character"));
-    assert!(format_detail(&TD3_SPECIMEN.concat().replace("ERIKSSON", "ERIK-SON")).contains("invalid character"));
+    assert!(
+        format_detail(&TD3_SPECIMEN.concat().replace("UTO", "UTÖ")).contains("invalid character")
+    );
+    assert!(
+        format_detail(&TD3_SPECIMEN.concat().replace("ERIKSSON", "ERIK-SON"))
+            .contains("invalid character")
+    );
     // Right total length but the wrong split into lines.
     let text = TD3_SPECIMEN.concat();
     assert!(format_detail(&format!("{} {}", &text[..40], &text[40..])).contains("length"));
     // Letters in dates, bad sex code, visa.
-    let letter_in_birth = [TD3_SPECIMEN[0], "L898902C36UTO74A8122F1204159ZE184226B<<<<<10"];
+    let letter_in_birth = [
+        TD3_SPECIMEN[0],
+        "L898902C36UTO74A8122F1204159ZE184226B<<<<<10",
+    ];
     assert!(format_detail(&letter_in_birth.join("\n")).contains("birth date"));
-    let letter_in_expiry = [TD3_SPECIMEN[0], "L898902C36UTO7408122F120E159ZE184226B<<<<<10"];
+    let letter_in_expiry = [
+        TD3_SPECIMEN[0],
+        "L898902C36UTO7408122F120E159ZE184226B<<<<<10",
+    ];
     assert!(format_detail(&letter_in_expiry.join("\n")).contains("expiry date"));
-    let bad_sex = [TD3_SPECIMEN[0], "L898902C36UTO7408122Q1204159ZE184226B<<<<<10"];
+    let bad_sex = [
+        TD3_SPECIMEN[0],
+        "L898902C36UTO7408122Q1204159ZE184226B<<<<<10",
+    ];
     assert!(format_detail(&bad_sex.join("\n")).contains("sex"));
     let visa = TD3_SPECIMEN.concat().replacen("P<", "V<", 1);
     assert!(format_detail(&visa).contains("visa"));
@@ -333,8 +368,14 @@ fn malformed_input_is_a_format_error() {
 #[test]
 fn birth_date_may_hold_fillers_for_an_unknown_part() {
     let line2 = format!("L898902C36UTO7408<<{}F1204159ZE184226B<<<<<1", cd("7408<<"));
-    let composite = cd(&format!("{}{}{}", &line2[0..10], &line2[13..20], &line2[21..43]));
-    let mrz = Mrz::parse_lines(&[TD3_SPECIMEN[0].to_owned(), format!("{line2}{composite}")]).unwrap();
+    let composite = cd(&format!(
+        "{}{}{}",
+        &line2[0..10],
+        &line2[13..20],
+        &line2[21..43]
+    ));
+    let mrz =
+        Mrz::parse_lines(&[TD3_SPECIMEN[0].to_owned(), format!("{line2}{composite}")]).unwrap();
     assert_eq!(mrz.birth_date(), "7408<<");
     assert!(mrz.is_valid(), "{:?}", mrz.checks());
 }
@@ -350,5 +391,8 @@ fn mrz_key_from_the_old_specimen_matches_icao_9303_11_appendix_d() {
     assert_eq!(mrz.document_number(), "L898902C");
     let key = MrzKey::from(&mrz);
     assert_eq!(key.mrz_information().as_str(), "L898902C<369080619406236");
-    assert_eq!(key.mrz_information_bytes().as_slice(), b"L898902C<369080619406236");
+    assert_eq!(
+        key.mrz_information_bytes().as_slice(),
+        b"L898902C<369080619406236"
+    );
 }

@@ -25,7 +25,9 @@ fn samples() -> Value {
 }
 
 fn s<'a>(doc: &'a Value, key: &str) -> &'a str {
-    doc[key].as_str().unwrap_or_else(|| panic!("{key} missing in {doc}"))
+    doc[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} missing in {doc}"))
 }
 
 fn field_for(json_key: &str) -> CheckedField {
@@ -56,7 +58,10 @@ fn all_125_documents_match_expected_fields_and_verdicts() {
             .collect();
         let joined = Mrz::parse(raw);
         let separate = Mrz::parse_lines(&lines);
-        assert_eq!(joined, separate, "joined and line-wise parse differ for {raw}");
+        assert_eq!(
+            joined, separate,
+            "joined and line-wise parse differ for {raw}"
+        );
         let newline = Mrz::parse(&lines.join("\n"));
         assert_eq!(joined, newline, "newline-separated parse differs for {raw}");
 
@@ -103,7 +108,11 @@ fn all_125_documents_match_expected_fields_and_verdicts() {
         }
 
         let expected = doc["check"].as_object().unwrap();
-        assert_eq!(mrz.checks().len(), expected.len(), "{raw}: number of checks");
+        assert_eq!(
+            mrz.checks().len(),
+            expected.len(),
+            "{raw}: number of checks"
+        );
         for (key, ok) in expected {
             let field = field_for(key);
             let result = mrz

@@ -124,7 +124,11 @@ impl Report {
                     "  {}: wrong check digit for {}; re-scan or correct it",
                     failure.code, failure.detail
                 ),
-                _ => writeln!(out, "  {}: {}; re-scan the MRZ", failure.code, failure.detail),
+                _ => writeln!(
+                    out,
+                    "  {}: {}; re-scan the MRZ",
+                    failure.code, failure.detail
+                ),
             };
         }
         out

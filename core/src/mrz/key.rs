@@ -30,7 +30,11 @@ impl MrzKey {
     /// Builds a key from the three typed fields: the document number (any length, upper or
     /// lower case, without check digit; surrounding whitespace ignored), and the dates of
     /// birth and expiry as `YYMMDD`. Check digits are computed here.
-    pub fn new(document_number: &str, birth_date: &str, expiry_date: &str) -> Result<MrzKey, MrzError> {
+    pub fn new(
+        document_number: &str,
+        birth_date: &str,
+        expiry_date: &str,
+    ) -> Result<MrzKey, MrzError> {
         let number = document_number.trim().to_ascii_uppercase();
         let number = number.trim_end_matches('<');
         if number.is_empty() {

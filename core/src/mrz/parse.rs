@@ -125,7 +125,7 @@ pub struct CheckDigitFailure {
 /// - the TD3 personal number check digit, when the personal number is all fillers
 ///   (ICAO 9303-4 §4.2.2.2; `0`, what 7-3-1 gives for all fillers, is accepted too);
 /// - the TD1/TD2 document number check digit, when it marks a long document number
-///   (ICAO 9303-5 §4.2.2 note j, 9303-6): the number continues in the optional data up to
+///   (ICAO 9303-5 and 9303-6, long document numbers): the number continues in the optional data up to
 ///   the first `<`, the last character before it being the real check digit. If that
 ///   continuation is empty, the document number check fails.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,7 +161,11 @@ impl Mrz {
     /// Parses an MRZ given line by line (any one element may also hold several lines joined
     /// or separated by whitespace); same rules as [`Mrz::parse`].
     pub fn parse_lines<S: AsRef<str>>(lines: &[S]) -> Result<Mrz, MrzError> {
-        let joined = lines.iter().map(AsRef::as_ref).collect::<Vec<_>>().join("\n");
+        let joined = lines
+            .iter()
+            .map(AsRef::as_ref)
+            .collect::<Vec<_>>()
+            .join("\n");
         Mrz::parse(&joined)
     }
 
@@ -323,7 +327,7 @@ fn split_lines(text: &str) -> Result<(MrzFormat, Vec<&str>), MrzError> {
 }
 
 /// A field of a line that is known to be long enough; never panics.
-fn field<'a>(line: &'a str, start: usize, end: usize) -> Result<&'a str, MrzError> {
+fn field(line: &str, start: usize, end: usize) -> Result<&str, MrzError> {
     line.get(start..end)
         .ok_or_else(|| format_error(format!("line too short for positions {start}..{end}")))
 }
@@ -458,8 +462,12 @@ fn parse_td1(lines: &[&str]) -> Result<Mrz, MrzError> {
     let expiry_date = field(l2, 8, 14)?;
     validate_expiry_date(expiry_date)?;
 
-    let (document_number, number_check, optional1) =
-        document_number(field(l1, 5, 14)?, char_at(l1, 14)?, field(l1, 15, 30)?, true)?;
+    let (document_number, number_check, optional1) = document_number(
+        field(l1, 5, 14)?,
+        char_at(l1, 14)?,
+        field(l1, 15, 30)?,
+        true,
+    )?;
     let composite_data = [
         field(l1, 5, 30)?,
         field(l2, 0, 7)?,

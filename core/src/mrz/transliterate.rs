@@ -333,12 +333,18 @@ mod tests {
         assert_eq!(transliterate("José María Núñez"), "JOSE<MARIA<NUNEZ");
         assert_eq!(transliterate("  d'Artagnan -  Jr "), "DARTAGNAN<JR");
         assert_eq!(transliterate("Щукин Юрий"), "SHCHUKIN<IURII");
-        assert_eq!(transliterate("Eriksson, Anna Maria"), "ERIKSSON<<ANNA<MARIA");
+        assert_eq!(
+            transliterate("Eriksson, Anna Maria"),
+            "ERIKSSON<<ANNA<MARIA"
+        );
     }
 
     #[test]
     fn typed_names_match_with_alternatives() {
-        assert_eq!(name_matches("Jens Ødegård", "JENS<OEDEGAARD"), NameMatch::Exact);
+        assert_eq!(
+            name_matches("Jens Ødegård", "JENS<OEDEGAARD"),
+            NameMatch::Exact
+        );
         assert_eq!(
             name_matches("ødegård, jens", "OEDEGAARD<<JENS<<<<"),
             NameMatch::Exact
@@ -370,9 +376,18 @@ mod tests {
             name_matches("Mendes Esteves Nogueira, Rui Gonçalo", field),
             NameMatch::Truncated
         );
-        assert!(!name_matches("Rui Gonçalo Mendes Esteves Nogueira", "MENDES<ESTEVES<NOGUEIRA<<RUI<G<").is_match());
+        assert!(
+            !name_matches(
+                "Rui Gonçalo Mendes Esteves Nogueira",
+                "MENDES<ESTEVES<NOGUEIRA<<RUI<G<"
+            )
+            .is_match()
+        );
         assert_eq!(
-            name_matches("Müller Schmidt, Hans Günther", "MUELLER<SCHMIDT<<HANS<GUENTHE"),
+            name_matches(
+                "Müller Schmidt, Hans Günther",
+                "MUELLER<SCHMIDT<<HANS<GUENTHE"
+            ),
             NameMatch::Truncated
         );
     }
