@@ -34,7 +34,7 @@ use crate::error::{Error, ErrorCode};
 
 /// Errors from the cryptographic primitives. They only arise from malformed inputs (wrong
 /// lengths, bad padding), never from the algorithms themselves.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CryptoError {
     /// Input to a block-cipher mode without padding was not a whole number of blocks.
