@@ -25,7 +25,7 @@ pub fn pad_m2(data: &[u8], block_size: usize) -> Vec<u8> {
 /// verified, so it is no padding oracle.
 pub fn unpad_m2(data: &[u8], block_size: usize) -> Result<&[u8], CryptoError> {
     let bs = block_size.max(1);
-    if data.is_empty() || data.len() % bs != 0 {
+    if data.is_empty() || !data.len().is_multiple_of(bs) {
         return Err(CryptoError::BadPadding);
     }
     let marker = data
@@ -44,16 +44,22 @@ mod tests {
 
     #[test]
     fn pad_adds_a_full_block_when_aligned() {
-        assert_eq!(pad_m2(&[1; 8], 8), [&[1u8; 8][..], &[0x80, 0, 0, 0, 0, 0, 0, 0]].concat());
+        assert_eq!(
+            pad_m2(&[1; 8], 8),
+            [&[1u8; 8][..], &[0x80, 0, 0, 0, 0, 0, 0, 0]].concat()
+        );
         assert_eq!(pad_m2(&[], 8), vec![0x80, 0, 0, 0, 0, 0, 0, 0]);
-        assert_eq!(pad_m2(&[1, 2, 3, 4, 5, 6, 7], 8), vec![1, 2, 3, 4, 5, 6, 7, 0x80]);
+        assert_eq!(
+            pad_m2(&[1, 2, 3, 4, 5, 6, 7], 8),
+            vec![1, 2, 3, 4, 5, 6, 7, 0x80]
+        );
         assert_eq!(pad_m2(&[9], 16).len(), 16);
     }
 
     #[test]
     fn unpad_round_trips() {
-        for len in 0..40 {
-            let data: Vec<u8> = (0..len).map(|i| i as u8).collect();
+        for len in 0..40u8 {
+            let data: Vec<u8> = (0..len).collect();
             for bs in [8, 16] {
                 assert_eq!(unpad_m2(&pad_m2(&data, bs), bs).unwrap(), &data[..]);
             }
@@ -64,10 +70,10 @@ mod tests {
     fn unpad_is_strict() {
         let bad: [&[u8]; 6] = [
             &[],
-            &[1, 2, 3, 0x80],                       // not block aligned
-            &[0; 8],                                // no marker
-            &[1, 2, 3, 4, 5, 6, 7, 8],              // no marker
-            &[1, 2, 3, 4, 5, 6, 0x81, 0],           // wrong marker
+            &[1, 2, 3, 0x80],             // not block aligned
+            &[0; 8],                      // no marker
+            &[1, 2, 3, 4, 5, 6, 7, 8],    // no marker
+            &[1, 2, 3, 4, 5, 6, 0x81, 0], // wrong marker
             &[0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], // padding longer than a block
         ];
         for b in bad {

@@ -1,8 +1,10 @@
 //! Two-key 3DES in CBC mode and the ISO/IEC 9797-1 retail MAC, on the RustCrypto `des` and
 //! `cbc` crates.
 
-use cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt,
-    KeyInit, KeyIvInit};
+use cipher::{
+    Array, BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, KeyInit,
+    KeyIvInit,
+};
 use des::{Des, TdesEde2};
 use zeroize::Zeroizing;
 
@@ -14,7 +16,7 @@ pub const TDES_BLOCK_SIZE: usize = 8;
 const ZERO_IV: [u8; TDES_BLOCK_SIZE] = [0; TDES_BLOCK_SIZE];
 
 fn check_aligned(data: &[u8]) -> Result<(), CryptoError> {
-    if data.len() % TDES_BLOCK_SIZE == 0 {
+    if data.len().is_multiple_of(TDES_BLOCK_SIZE) {
         Ok(())
     } else {
         Err(CryptoError::NotBlockAligned {
@@ -111,7 +113,10 @@ mod tests {
         assert_ne!(des3_cbc_encrypt(&key, &data).unwrap(), ct);
         assert!(matches!(
             des3_cbc_encrypt(&key, &data[..7]),
-            Err(CryptoError::NotBlockAligned { len: 7, block_size: 8 })
+            Err(CryptoError::NotBlockAligned {
+                len: 7,
+                block_size: 8
+            })
         ));
         assert!(des3_cbc_decrypt(&key, &data[..9]).is_err());
         assert_eq!(des3_cbc_encrypt(&key, &[]).unwrap(), Vec::<u8>::new());
