@@ -10,8 +10,9 @@
 //! input, however malformed, causes a panic. After any error the session must be considered
 //! broken (the chip ends its SM session on an error too); callers start access control again.
 //!
-//! The cipher suite is a property of the keys ([`SmSuite`]); 3DES is implemented now and AES
-//! (16-byte SSC, IV = E(KS_enc, SSC), CMAC) is a new [`SmKeys`] variant, invisible to callers.
+//! The cipher suite is a property of the keys ([`SmSuite`]): 3DES (8-byte SSC, IV = 0, retail
+//! MAC) or AES-128/192/256 (16-byte SSC, IV = E(KS_enc, SSC), CMAC truncated to 8 bytes). The
+//! protect/unprotect logic is the same for all of them.
 //!
 //! [`SmKeys::encrypt`], [`SmKeys::decrypt`], [`SmKeys::mac`], [`push_do`] and [`increment_ssc`]
 //! are building blocks shared with the virtual chip, which implements the chip side.
@@ -52,6 +53,12 @@ pub enum SmError {
         /// The status word the chip sent in the clear.
         sw: u16,
     },
+    /// Session keys of an unusable length were given (AES keys must be 16, 24 or 32 bytes).
+    #[error("secure-messaging keys have an invalid length")]
+    KeyLength,
+    /// An SSC of the wrong length for the suite was given (8 bytes for 3DES, 16 for AES).
+    #[error("send sequence counter has the wrong length for the cipher suite")]
+    SscLength,
     /// A cryptographic input was malformed (e.g. cryptogram not block aligned, bad padding).
     #[error("secure-messaging cryptogram is invalid: {0}")]
     Crypto(#[from] CryptoError),
@@ -60,7 +67,7 @@ pub enum SmError {
 impl From<SmError> for Error {
     fn from(e: SmError) -> Self {
         let code = match e {
-            SmError::MalformedCommand => ErrorCode::Usage,
+            SmError::MalformedCommand | SmError::KeyLength | SmError::SscLength => ErrorCode::Usage,
             _ => ErrorCode::SecureMessaging,
         };
         Error::new(code, e.to_string())
@@ -102,10 +109,10 @@ impl core::fmt::Debug for SecureMessaging {
 
 impl SecureMessaging {
     /// A session from its keys and initial SSC. The SSC must have the suite's length
-    /// (8 bytes for 3DES, 16 for AES); otherwise [`SmError::MalformedCommand`] is returned.
+    /// (8 bytes for 3DES, 16 for AES); otherwise [`SmError::SscLength`] is returned.
     pub fn new(keys: SmKeys, ssc: &[u8]) -> Result<Self, SmError> {
         if ssc.len() != keys.suite().ssc_len() {
-            return Err(SmError::MalformedCommand);
+            return Err(SmError::SscLength);
         }
         let mut buf = [0u8; MAX_SSC_LEN];
         for (d, s) in buf.iter_mut().zip(ssc) {
@@ -185,7 +192,7 @@ impl SecureMessaging {
 
         let mut mac_input = pad_m2(&header, block);
         mac_input.extend_from_slice(&body);
-        let mac = self.keys.mac(ssc_slice, &mac_input);
+        let mac = self.keys.mac(ssc_slice, &mac_input)?;
         push_do(&mut body, 0x8E, &mac)?;
 
         let extended = plain.extended || body.len() > 0xFF;
@@ -253,7 +260,7 @@ impl SecureMessaging {
 
         let (received_mac, mac_offset) = mac.ok_or(SmError::MacMissing)?;
         let covered = body.get(..mac_offset).ok_or(SmError::MalformedResponse)?;
-        if !self.keys.verify_mac(self.ssc(), covered, received_mac) {
+        if !self.keys.verify_mac(self.ssc(), covered, received_mac)? {
             return Err(SmError::MacMismatch);
         }
 
@@ -301,6 +308,29 @@ mod tests {
         let sm = SecureMessaging::tdes(&[0x11; 16], &[0x22; 16], [0; 8]);
         let shown = format!("{sm:?} {:?}", sm.keys());
         assert!(!shown.contains("17") && !shown.contains("11") && !shown.contains("22"));
+    }
+
+    #[test]
+    fn aes_keys_must_be_a_valid_matching_length() {
+        assert_eq!(
+            SmKeys::aes(&[0; 16], &[0; 24]).unwrap_err(),
+            SmError::KeyLength
+        );
+        assert_eq!(
+            SmKeys::aes(&[0; 8], &[0; 8]).unwrap_err(),
+            SmError::KeyLength
+        );
+        assert_eq!(
+            SmKeys::aes(&[0; 24], &[0; 24]).unwrap().suite(),
+            SmSuite::Aes192
+        );
+        let keys = SmKeys::aes(&[0; 32], &[0; 32]).unwrap();
+        assert_eq!(keys.encrypt(&[0; 8], b"x").unwrap_err(), SmError::SscLength);
+        assert!(SecureMessaging::new(keys.clone(), &[0; 8]).is_err());
+        assert_eq!(
+            SecureMessaging::new(keys, &[0; 16]).unwrap().ssc().len(),
+            16
+        );
     }
 
     #[test]
