@@ -154,7 +154,9 @@ pub(crate) fn parse_face_record(data: &[u8]) -> Result<FaceRecord, FaceError> {
         let end = start
             .checked_add(block_len)
             .filter(|end| *end <= r.data.len())
-            .ok_or_else(|| format!("facial record data of {block_len} bytes overruns the record"))?;
+            .ok_or_else(|| {
+                format!("facial record data of {block_len} bytes overruns the record")
+            })?;
         let mut block = Reader {
             data: r.data.get(..end).unwrap_or_default(),
             pos: r.pos,
@@ -253,7 +255,7 @@ mod tests {
         }
         rep.extend_from_slice(image);
         let rep_len = u32::try_from(rep.len() + 4).unwrap();
-        let mut out = b"FAC\0030\0".to_vec();
+        let mut out = b"FAC\x00030\x00".to_vec();
         out.extend_from_slice(&(17 + rep_len).to_be_bytes());
         out.extend_from_slice(&[0, 1, 0, 0, 0]);
         out.extend_from_slice(&rep_len.to_be_bytes());
@@ -268,7 +270,10 @@ mod tests {
             let rec = parse_face_record(&record_2011(&jpeg, with_len)).unwrap();
             assert_eq!(rec.version, FaceRecordVersion::V2011);
             let face = rec.faces.first().unwrap();
-            assert_eq!((face.format, face.width, face.height), (ImageFormat::Jpeg, 480, 640));
+            assert_eq!(
+                (face.format, face.width, face.height),
+                (ImageFormat::Jpeg, 480, 640)
+            );
             assert_eq!(face.data, jpeg);
         }
     }
@@ -286,9 +291,12 @@ mod tests {
     fn truncated_and_foreign_records_are_errors() {
         let full = record_2011(&[0xFF, 0xD8, 0xFF, 0xD9], false);
         for n in 0..full.len() {
-            assert!(parse_face_record(full.get(..n).unwrap()).is_err(), "prefix {n}");
+            assert!(
+                parse_face_record(full.get(..n).unwrap()).is_err(),
+                "prefix {n}"
+            );
         }
-        assert!(parse_face_record(b"FIR\0010\0\0\0\0\x0e\0\x01").is_err());
-        assert!(parse_face_record(b"FAC\0020\0\0\0\0\x0e\0\x01").is_err());
+        assert!(parse_face_record(b"FIR\x00010\x00\x00\x00\x00\x0e\x00\x01").is_err());
+        assert!(parse_face_record(b"FAC\x00020\x00\x00\x00\x00\x0e\x00\x01").is_err());
     }
 }

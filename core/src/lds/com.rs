@@ -178,10 +178,7 @@ mod tests {
     #[test]
     fn non_digit_version_is_rejected() {
         let bytes = hex::decode("60145F010430313A365F36063034303030305C026175").unwrap();
-        assert!(matches!(
-            Com::parse(&bytes),
-            Err(LdsError::Invalid { .. })
-        ));
+        assert!(matches!(Com::parse(&bytes), Err(LdsError::Invalid { .. })));
     }
 
     #[test]

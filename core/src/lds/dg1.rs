@@ -165,7 +165,10 @@ mod tests {
     fn lower_case_and_wrong_lengths_are_rejected() {
         let mut mrz = vec![b'<'; 88];
         mrz[3] = b'a';
-        assert!(matches!(Dg1::parse(&dg1(&mrz)), Err(LdsError::Invalid { .. })));
+        assert!(matches!(
+            Dg1::parse(&dg1(&mrz)),
+            Err(LdsError::Invalid { .. })
+        ));
         assert!(matches!(
             Dg1::parse(&dg1(&[b'<'; 87])),
             Err(LdsError::Invalid { .. })

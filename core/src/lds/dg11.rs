@@ -103,6 +103,9 @@ mod tests {
     #[test]
     fn unknown_elements_are_kept() {
         let bytes = hex::decode("6B045F7701AA").unwrap();
-        assert_eq!(Dg11::parse(&bytes).unwrap().unknown, vec![(0x5F77, vec![0xAA])]);
+        assert_eq!(
+            Dg11::parse(&bytes).unwrap().unknown,
+            vec![(0x5F77, vec![0xAA])]
+        );
     }
 }

@@ -81,8 +81,8 @@ mod tests {
     #[test]
     fn other_persons_in_a0_template_are_collected() {
         // 6C { A0 { 02 01 02, 5F1A "A<<B", 5F1A "C<<D" } }
-        let bytes = hex::decode("6C13A011020102 5F1A04413C3C42 5F1A04433C3C44".replace(' ', ""))
-            .unwrap();
+        let bytes =
+            hex::decode("6C13A011020102 5F1A04413C3C42 5F1A04433C3C44".replace(' ', "")).unwrap();
         let dg = Dg12::parse(&bytes).unwrap();
         assert_eq!(dg.other_persons, vec!["A<<B", "C<<D"]);
     }

@@ -89,7 +89,9 @@ fn sequence_body_start(content: &[u8]) -> Result<usize, LdsError> {
         let bytes = content
             .get(2..2 + n)
             .ok_or_else(|| LdsError::invalid(FILE, "ContentInfo truncated in its length"))?;
-        let len = bytes.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+        let len = bytes
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
         (len, 1 + n)
     };
     let start = 1 + len_len;
