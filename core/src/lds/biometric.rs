@@ -299,4 +299,18 @@ mod tests {
         assert!(parse_face_record(b"FIR\x00010\x00\x00\x00\x00\x0e\x00\x01").is_err());
         assert!(parse_face_record(b"FAC\x00020\x00\x00\x00\x00\x0e\x00\x01").is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn random_records_never_panic(
+            v2011 in proptest::bool::ANY,
+            body in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+        ) {
+            let mut data = if v2011 { b"FAC\x00030\x00".to_vec() } else { b"FAC\x00010\x00".to_vec() };
+            let len = u32::try_from(body.len() + 12).unwrap();
+            data.extend_from_slice(&len.to_be_bytes());
+            data.extend_from_slice(&body);
+            let _ = parse_face_record(&data);
+        }
+    }
 }

@@ -4,6 +4,9 @@
 //! dispatches by file and [`recognise`] tells a dumped file's kind from its outer tag.
 //! LDS files are parsed as BER, and every parsed file keeps its original bytes
 //! (`raw()`), because passive authentication hashes those, never a re-encoding.
+//! `raw()` is the outer object exactly as read (its own length is authoritative); a dump
+//! padded with `00` or `FF` after it is accepted and the padding dropped, any other
+//! trailing byte is an error.
 
 mod biometric;
 pub mod com;
