@@ -16,7 +16,7 @@ use super::progress::{Phase, Progress};
 use crate::access::bac::{Bac, BacPending};
 use crate::codec::{CommandApdu, ResponseApdu, StatusWord, tlv};
 use crate::error::{Error, ErrorCode};
-use crate::lds::{DataGroup, LdsFile};
+use crate::lds::{Com, DataGroup, LdsFile};
 use crate::mrz::MrzKey;
 use crate::sm::{SecureMessaging, SmError};
 
@@ -735,14 +735,5 @@ fn describe(file: Option<LdsFile>) -> String {
 
 /// The data groups listed in EF.COM's tag list (`5C`); unknown tags are ignored here.
 fn listed_data_groups(com: &[u8]) -> Result<Vec<DataGroup>, Error> {
-    let outer = tlv::Tlv::parse_single(com, 0x60)
-        .map_err(|e| Error::new(ErrorCode::LdsFormat, format!("EF.COM: {e}")))?;
-    let list = outer
-        .require(0x5C)
-        .map_err(|e| Error::new(ErrorCode::LdsFormat, format!("EF.COM: {e}")))?;
-    Ok(list
-        .value
-        .iter()
-        .filter_map(|t| DataGroup::from_tag(*t))
-        .collect())
+    Ok(Com::parse(com)?.data_groups().to_vec())
 }
