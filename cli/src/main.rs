@@ -1,5 +1,33 @@
 //! The `idproof` command line. See ARCHITECTURE.md "CLI contract" for exit codes and JSON.
+//!
+//! Usage errors are clap's, which exit with code 2. Each subcommand returns its own exit
+//! code: 0 valid, 1 checked and failed, 3 reader/transport error.
 
-fn main() {
-    std::process::exit(0);
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Reads and verifies ICAO 9303 travel documents (passports, ID cards).
+#[derive(Debug, Parser)]
+#[command(name = "idproof", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands; adding one is a variant here and an arm in `main`.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Parse and check an MRZ (TD1, TD2, TD3).
+    Mrz(cmd::mrz::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Mrz(args) => cmd::mrz::run(&args),
+    };
+    ExitCode::from(code)
 }

@@ -1,0 +1,161 @@
+//! `idproof mrz`: exit codes and JSON fields as ARCHITECTURE.md "CLI contract" specifies.
+
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+const TD3_L1: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<";
+const TD3_L2: &str = "L898902C36UTO7408122F1204159ZE184226B<<<<<10";
+
+fn idproof(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_idproof"))
+        .args(args)
+        .output()
+        .expect("run idproof")
+}
+
+fn json_of(out: &Output) -> Value {
+    let stdout = String::from_utf8(out.stdout.clone()).expect("utf-8 stdout");
+    serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {stdout}"))
+}
+
+#[test]
+fn valid_td3_specimen_exits_0_with_all_fields() {
+    let out = idproof(&["mrz", TD3_L1, TD3_L2, "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json_of(&out);
+    assert_eq!(v["verdict"], "valid");
+    assert_eq!(v["failures"], json!([]));
+    assert_eq!(v["format"], "TD3");
+    assert_eq!(v["document_code"], "P<");
+    assert_eq!(v["issuing_state"], "UTO");
+    assert_eq!(v["document_number"], "L898902C3");
+    assert_eq!(v["surname"], "ERIKSSON");
+    assert_eq!(v["given_names"], "ANNA MARIA");
+    assert_eq!(v["nationality"], "UTO");
+    assert_eq!(v["birth_date"], "740812");
+    assert_eq!(v["sex"], "F");
+    assert_eq!(v["expiry_date"], "120415");
+    assert_eq!(v["optional_data"], json!(["ZE184226B"]));
+}
+
+#[test]
+fn joined_string_is_accepted() {
+    let out = idproof(&["mrz", "--json", &format!("{TD3_L1}{TD3_L2}")]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json_of(&out)["verdict"], "valid");
+    let out = idproof(&["mrz", "--json", &format!("{TD3_L1}\n{TD3_L2}\n")]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn bad_composite_exits_1_naming_composite() {
+    let bad = TD3_L2.replace("<<<<<10", "<<<<<11");
+    let out = idproof(&["mrz", "--json", TD3_L1, &bad]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    assert_eq!(v["verdict"], "invalid");
+    assert_eq!(
+        v["failures"],
+        json!([{"code": "MRZ_CHECK_DIGIT", "detail": "composite"}])
+    );
+    assert_eq!(
+        v["document_number"], "L898902C3",
+        "fields are still printed"
+    );
+}
+
+#[test]
+fn each_bad_digit_is_one_failure() {
+    // Birth date and expiry date digits wrong; the composite then fails too.
+    let bad = "L898902C36UTO7408121F1204158ZE184226B<<<<<10";
+    let out = idproof(&["mrz", "--json", TD3_L1, bad]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    let details: Vec<&str> = v["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert_eq!(f["code"], "MRZ_CHECK_DIGIT");
+            f["detail"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(details, ["birth_date", "expiry_date", "composite"]);
+}
+
+#[test]
+fn td1_long_document_number_is_full() {
+    let out = idproof(&[
+        "mrz",
+        "--json",
+        "I<UTOD23145890<7349<<<<<<<<<<<",
+        "3407127M9507122UTO<<<<<<<<<<<2",
+        "STEVENSON<<PETER<JOHN<<<<<<<<<",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json_of(&out);
+    assert_eq!(v["format"], "TD1");
+    assert_eq!(v["document_number"], "D23145890734");
+    assert_eq!(v["optional_data"], json!(["", ""]));
+}
+
+#[test]
+fn lower_case_is_a_format_failure_with_exit_1() {
+    let out = idproof(&[
+        "mrz",
+        "--json",
+        &TD3_L1.to_lowercase(),
+        &TD3_L2.to_lowercase(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    assert_eq!(v["verdict"], "invalid");
+    let failures = v["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0]["code"], "MRZ_FORMAT");
+    assert!(
+        failures[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("lower-case")
+    );
+    assert!(v["document_number"].is_null());
+    assert!(v["format"].is_null());
+}
+
+#[test]
+fn wrong_length_is_a_format_failure_with_exit_1() {
+    let out = idproof(&["mrz", "--json", TD3_L1, &TD3_L2[..43]]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json_of(&out)["failures"][0]["code"], "MRZ_FORMAT");
+}
+
+#[test]
+fn human_output_goes_to_stdout_without_json_and_stderr_with_it() {
+    let out = idproof(&["mrz", TD3_L1, TD3_L2]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("L898902C3") && stdout.contains("valid"),
+        "{stdout}"
+    );
+
+    let out = idproof(&["mrz", "--json", TD3_L1, TD3_L2]);
+    let stderr = String::from_utf8(out.stderr.clone()).unwrap();
+    assert!(stderr.contains("ERIKSSON"), "{stderr}");
+    json_of(&out);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(idproof(&[]).status.code(), Some(2));
+    assert_eq!(idproof(&["mrz"]).status.code(), Some(2));
+    assert_eq!(idproof(&["mrz", "--json"]).status.code(), Some(2));
+    assert_eq!(
+        idproof(&["mrz", "--bogus", TD3_L1, TD3_L2]).status.code(),
+        Some(2)
+    );
+    assert_eq!(idproof(&["no-such-command"]).status.code(), Some(2));
+}
