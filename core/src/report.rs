@@ -213,7 +213,11 @@ mod tests {
                     }
                 })
                 .collect();
-            assert_eq!(Verdict::from_checks(&checks), Verdict::Incomplete, "{skip:?}");
+            assert_eq!(
+                Verdict::from_checks(&checks),
+                Verdict::Incomplete,
+                "{skip:?}"
+            );
         }
     }
 

@@ -22,7 +22,10 @@ impl rand_core::RngCore for ScriptedRng {
         u64::from_be_bytes(b)
     }
     fn fill_bytes(&mut self, dst: &mut [u8]) {
-        assert!(self.0.len() >= dst.len(), "the trace needs no more randomness");
+        assert!(
+            self.0.len() >= dst.len(),
+            "the trace needs no more randomness"
+        );
         let rest = self.0.split_off(dst.len());
         dst.copy_from_slice(&self.0);
         self.0 = rest;
@@ -69,14 +72,21 @@ fn reader_reproduces_icao_appendix_d_bac_and_sm_trace() {
     let c = next_command(&mut s, Some(&h("4608F919887022129000")));
     assert_eq!(
         c,
-        h("008200002872C29C2371CC9BDB65B779B8E8D37B29ECC154AA56A8799FAE2F498F76ED92F25F1448EEA8AD90A728")
+        h(
+            "008200002872C29C2371CC9BDB65B779B8E8D37B29ECC154AA56A8799FAE2F498F76ED92F25F1448EEA8AD90A728"
+        )
     );
     // D.4 SELECT EF.COM under secure messaging.
     let c = next_command(
         &mut s,
-        Some(&h("46B9342A41396CD7386BF5803104D7CEDC122B9132139BAF2EEDC94EE178534F2F2D235D074D74499000")),
+        Some(&h(
+            "46B9342A41396CD7386BF5803104D7CEDC122B9132139BAF2EEDC94EE178534F2F2D235D074D74499000",
+        )),
     );
-    assert_eq!(c, h("0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800"));
+    assert_eq!(
+        c,
+        h("0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800")
+    );
     // D.4 READ BINARY of the first four bytes.
     let c = next_command(&mut s, Some(&h("990290008E08FA855A5D4C50A8ED9000")));
     assert_eq!(c, h("0CB000000D9701048E08ED6705417E96BA5500"));
@@ -89,7 +99,9 @@ fn reader_reproduces_icao_appendix_d_bac_and_sm_trace() {
     // The reply completes EF.COM (DG1 and DG2 listed): the reader moves on to EF.SOD.
     let c = next_command(
         &mut s,
-        Some(&h("871901FB9235F4E4037F2327DCC8964F1F9B8C30F42C8E2FFF224A990290008E08C8B2787EAEA07D749000")),
+        Some(&h(
+            "871901FB9235F4E4037F2327DCC8964F1F9B8C30F42C8E2FFF224A990290008E08C8B2787EAEA07D749000",
+        )),
     );
     // SELECT (INS A4) of a file, protected; its content is encrypted so only the header is fixed.
     assert_eq!(&c[..4], &h("0CA4020C")[..]);
@@ -121,7 +133,9 @@ fn tampered_reply_mac_fails_secure_messaging() {
     next_command(&mut s, Some(&h("4608F919887022129000")));
     next_command(
         &mut s,
-        Some(&h("46B9342A41396CD7386BF5803104D7CEDC122B9132139BAF2EEDC94EE178534F2F2D235D074D74499000")),
+        Some(&h(
+            "46B9342A41396CD7386BF5803104D7CEDC122B9132139BAF2EEDC94EE178534F2F2D235D074D74499000",
+        )),
     );
     // SELECT EF.COM's reply with one MAC bit flipped.
     match s.step(Some(&h("990290008E08FA855A5D4C50A8EC9000"))) {

@@ -67,7 +67,8 @@ pub enum Step {
 
 /// The SELECT APPLICATION variants real chips need: ICAO's `P2=0C` without Le first, then
 /// `P2=00` with `Le=00` (some chips insist on returning FCI), then `P2=0C` with `Le=00`.
-const SELECT_VARIANTS: [(u8, Option<usize>); 3] = [(0x0C, None), (0x00, Some(256)), (0x0C, Some(256))];
+const SELECT_VARIANTS: [(u8, Option<usize>); 3] =
+    [(0x0C, None), (0x00, Some(256)), (0x0C, Some(256))];
 
 /// What the session is waiting for.
 enum State {
@@ -326,12 +327,15 @@ impl ReadSession {
             return;
         };
         // ISO 7816-4 §12.7.1: 7F66 { 02 max command length, 02 max response length }.
-        let mut ints = info.children().filter_map(Result::ok).filter(|t| t.tag == 0x02);
+        let mut ints = info
+            .children()
+            .filter_map(Result::ok)
+            .filter(|t| t.tag == 0x02);
         let _max_command = ints.next();
         let max_response = ints.next().map(|t| {
-            t.value
-                .iter()
-                .fold(0usize, |acc, b| acc.saturating_mul(256).saturating_add(usize::from(*b)))
+            t.value.iter().fold(0usize, |acc, b| {
+                acc.saturating_mul(256).saturating_add(usize::from(*b))
+            })
         });
         if let Some(max) = max_response.filter(|m| *m > 256) {
             let budget = super::chunking::max_plain_len(
@@ -464,7 +468,10 @@ impl ReadSession {
         let sw = reply.sw;
         let data = if request.odd_ins && !reply.data.is_empty() {
             let (do53, _) = tlv::Tlv::parse(&reply.data).map_err(|e| {
-                Error::new(ErrorCode::ChipProtocol, format!("READ BINARY (B1) reply: {e}"))
+                Error::new(
+                    ErrorCode::ChipProtocol,
+                    format!("READ BINARY (B1) reply: {e}"),
+                )
             })?;
             if do53.tag != 0x53 {
                 return Err(Error::new(
@@ -490,7 +497,11 @@ impl ReadSession {
             };
             return Err(Error::new(
                 code,
-                format!("READ BINARY of {} at offset {} refused: {sw}", describe(file), request.offset),
+                format!(
+                    "READ BINARY of {} at offset {} refused: {sw}",
+                    describe(file),
+                    request.offset
+                ),
             ));
         }
         if data.is_empty() {
@@ -515,7 +526,10 @@ impl ReadSession {
         }
         self.stats.largest_chunk = self.stats.largest_chunk.max(data.len());
         let Some(current) = self.current.as_mut() else {
-            return Err(Error::new(ErrorCode::Usage, "read reply without a current file"));
+            return Err(Error::new(
+                ErrorCode::Usage,
+                "read reply without a current file",
+            ));
         };
         current.data.extend_from_slice(&data);
         if current.total.is_none() {
@@ -553,7 +567,11 @@ impl ReadSession {
         self.request_next_chunk()
     }
 
-    fn chip_refused_length(&mut self, request: ReadRequest, exact: Option<usize>) -> Result<(), Error> {
+    fn chip_refused_length(
+        &mut self,
+        request: ReadRequest,
+        exact: Option<usize>,
+    ) -> Result<(), Error> {
         if request.extended {
             self.chunks.extended_refused();
             return Ok(());
@@ -588,7 +606,10 @@ impl ReadSession {
     /// Queues EF.SOD and the data groups to read (never the EAC-protected DG3/DG4).
     fn plan_data_groups(&mut self, wanted: Vec<DataGroup>) {
         let mut plan = vec![LdsFile::Sod];
-        let mut dgs: Vec<DataGroup> = wanted.into_iter().filter(|dg| !dg.is_eac_protected()).collect();
+        let mut dgs: Vec<DataGroup> = wanted
+            .into_iter()
+            .filter(|dg| !dg.is_eac_protected())
+            .collect();
         dgs.sort();
         dgs.dedup();
         plan.extend(dgs.into_iter().map(LdsFile::Dg));
@@ -620,7 +641,10 @@ impl ReadSession {
     /// Unwraps a secure-messaging reply; its MAC is always verified by `unprotect`.
     fn open_reply(&mut self, bytes: &[u8]) -> Result<Reply, Error> {
         let Some(sm) = self.sm.as_mut() else {
-            return Err(Error::new(ErrorCode::Usage, "secure reply without a secure channel"));
+            return Err(Error::new(
+                ErrorCode::Usage,
+                "secure reply without a secure channel",
+            ));
         };
         match sm.unprotect(bytes) {
             Ok(plain) => Ok(Reply::Secure(ResponseApdu::parse(&plain)?)),
@@ -690,7 +714,9 @@ fn dropped_session(command: &str, sw: StatusWord) -> Error {
     };
     Error::new(
         code,
-        format!("the chip answered {command} without secure messaging ({sw}) and closed the session"),
+        format!(
+            "the chip answered {command} without secure messaging ({sw}) and closed the session"
+        ),
     )
 }
 
@@ -714,5 +740,9 @@ fn listed_data_groups(com: &[u8]) -> Result<Vec<DataGroup>, Error> {
     let list = outer
         .require(0x5C)
         .map_err(|e| Error::new(ErrorCode::LdsFormat, format!("EF.COM: {e}")))?;
-    Ok(list.value.iter().filter_map(|t| DataGroup::from_tag(*t)).collect())
+    Ok(list
+        .value
+        .iter()
+        .filter_map(|t| DataGroup::from_tag(*t))
+        .collect())
 }
