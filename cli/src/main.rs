@@ -22,12 +22,15 @@ struct Cli {
 enum Command {
     /// Parse and check an MRZ (TD1, TD2, TD3).
     Mrz(cmd::mrz::Args),
+    /// Read the built-in virtual specimen passport end to end and report.
+    Demo(cmd::demo::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Mrz(args) => cmd::mrz::run(&args),
+        Command::Demo(args) => cmd::demo::run(&args),
     };
     ExitCode::from(code)
 }

@@ -13,6 +13,14 @@ pub enum AccessProtocol {
     Bac,
 }
 
+impl std::fmt::Display for AccessProtocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            AccessProtocol::Bac => "BAC",
+        })
+    }
+}
+
 /// Which password opened the chip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum PasswordKind {
