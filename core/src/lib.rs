@@ -28,5 +28,6 @@ pub mod mrz;
 pub mod reader;
 pub mod report;
 pub mod sm;
+pub mod verify;
 
 pub use error::{Error, ErrorCode};

@@ -1,5 +1,120 @@
 //! Logical Data Structure (ICAO 9303-10): EF.COM, data groups and EF.SOD.
+//!
+//! Each file kind has its own parser (`Com::parse`, `Dg1::parse`, …); [`parse_file`]
+//! dispatches by file and [`recognise`] tells a dumped file's kind from its outer tag.
+//! LDS files are parsed as BER, and every parsed file keeps its original bytes
+//! (`raw()`), because passive authentication hashes those, never a re-encoding.
+//! `raw()` is the outer object exactly as read (its own length is authoritative); a dump
+//! padded with `00` or `FF` after it is accepted and the padding dropped, any other
+//! trailing byte is an error.
 
+mod biometric;
+pub mod com;
+mod common;
+pub mod dg1;
+pub mod dg11;
+pub mod dg12;
+pub mod dg2;
+pub mod error;
 pub mod file;
+mod names;
+pub mod sod;
 
+pub use biometric::{FaceImage, FaceRecordVersion, ImageFormat};
+pub use com::{Com, LdsVersion, UnicodeVersion};
+pub use dg1::{Dg1, MrzLayout};
+pub use dg2::{BiometricHeader, BiometricInfo, Dg2};
+pub use dg11::Dg11;
+pub use dg12::Dg12;
+pub use error::LdsError;
 pub use file::{DataGroup, LdsFile};
+pub use sod::Sod;
+
+use crate::codec::tlv::parse_header;
+
+/// An LDS file parsed according to its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParsedFile {
+    /// EF.COM.
+    Com(Com),
+    /// DG1: the MRZ.
+    Dg1(Dg1),
+    /// DG2: the face.
+    Dg2(Box<Dg2>),
+    /// DG11: additional personal details.
+    Dg11(Box<Dg11>),
+    /// DG12: additional document details.
+    Dg12(Box<Dg12>),
+    /// EF.SOD (structure checked, content not yet parsed).
+    Sod(Sod),
+    /// A data group with no content parser here (DG3…DG10, DG13…DG16): only its outer tag
+    /// and length were checked, its content is opaque (DG13 need not even be TLV).
+    Other {
+        /// Which data group.
+        file: LdsFile,
+        /// The original bytes (the outer object as read).
+        raw: Vec<u8>,
+    },
+}
+
+impl ParsedFile {
+    /// Which file this is.
+    pub fn file(&self) -> LdsFile {
+        match self {
+            ParsedFile::Com(_) => LdsFile::Com,
+            ParsedFile::Dg1(_) => LdsFile::Dg(DataGroup::DG1),
+            ParsedFile::Dg2(_) => LdsFile::Dg(DataGroup::DG2),
+            ParsedFile::Dg11(_) => LdsFile::Dg(DataGroup::DG11),
+            ParsedFile::Dg12(_) => LdsFile::Dg(DataGroup::DG12),
+            ParsedFile::Sod(_) => LdsFile::Sod,
+            ParsedFile::Other { file, .. } => *file,
+        }
+    }
+
+    /// The original bytes of the file, for hashing.
+    pub fn raw(&self) -> &[u8] {
+        match self {
+            ParsedFile::Com(f) => f.raw(),
+            ParsedFile::Dg1(f) => f.raw(),
+            ParsedFile::Dg2(f) => f.raw(),
+            ParsedFile::Dg11(f) => f.raw(),
+            ParsedFile::Dg12(f) => f.raw(),
+            ParsedFile::Sod(f) => f.raw(),
+            ParsedFile::Other { raw, .. } => raw,
+        }
+    }
+}
+
+/// Parses `bytes` as the LDS file `file`.
+///
+/// The outer tag must be the file's own (a DG15 under tag `70` is rejected); files of the
+/// master file (EF.CardAccess, EF.DIR…) have no outer tag and are [`LdsError::NotLds`].
+pub fn parse_file(file: LdsFile, bytes: &[u8]) -> Result<ParsedFile, LdsError> {
+    Ok(match file {
+        LdsFile::Com => ParsedFile::Com(Com::parse(bytes)?),
+        LdsFile::Sod => ParsedFile::Sod(Sod::parse(bytes)?),
+        LdsFile::Dg(DataGroup::DG1) => ParsedFile::Dg1(Dg1::parse(bytes)?),
+        LdsFile::Dg(DataGroup::DG2) => ParsedFile::Dg2(Box::new(Dg2::parse(bytes)?)),
+        LdsFile::Dg(DataGroup::DG11) => ParsedFile::Dg11(Box::new(Dg11::parse(bytes)?)),
+        LdsFile::Dg(DataGroup::DG12) => ParsedFile::Dg12(Box::new(Dg12::parse(bytes)?)),
+        LdsFile::Dg(_) => ParsedFile::Other {
+            file,
+            raw: common::outer(file, bytes)?.raw.to_vec(),
+        },
+        LdsFile::CardAccess | LdsFile::CardSecurity | LdsFile::AtrInfo | LdsFile::Dir => {
+            return Err(LdsError::NotLds(file));
+        }
+    })
+}
+
+/// The LDS file whose outer tag starts `bytes` (`60` COM, `77` SOD, `61` DG1, `75` DG2…),
+/// used to recognise dumped files by content rather than by name.
+///
+/// Only the first byte's tag and a sane length header are looked at; whether the rest is
+/// well-formed is [`parse_file`]'s business.
+pub fn recognise(bytes: &[u8]) -> Option<LdsFile> {
+    let header = parse_header(bytes).ok()?;
+    u8::try_from(header.tag)
+        .ok()
+        .and_then(LdsFile::from_outer_tag)
+}

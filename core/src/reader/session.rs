@@ -16,7 +16,7 @@ use super::progress::{Phase, Progress};
 use crate::access::bac::{Bac, BacPending};
 use crate::codec::{CommandApdu, ResponseApdu, StatusWord, tlv};
 use crate::error::{Error, ErrorCode};
-use crate::lds::{DataGroup, LdsFile};
+use crate::lds::{Com, DataGroup, LdsFile};
 use crate::mrz::MrzKey;
 use crate::sm::{SecureMessaging, SmError};
 
@@ -308,7 +308,7 @@ impl ReadSession {
                         format!("GET CHALLENGE returned {} bytes, not 8", reply.data.len()),
                     )
                 })?;
-                self.external_authenticate(&rnd_ic)
+                self.external_authenticate(rnd_ic)
             }
             State::ExpectExternalAuth(pending) => {
                 let sm = pending.finish(bytes).map_err(Error::from)?;
@@ -356,14 +356,14 @@ impl ReadSession {
         self.send_plain(&CommandApdu::new(0x00, 0x84, 0x00, 0x00).with_le(8))
     }
 
-    fn external_authenticate(&mut self, rnd_ic: &[u8; 8]) -> Result<(), Error> {
+    fn external_authenticate(&mut self, rnd_ic: [u8; 8]) -> Result<(), Error> {
         let AccessKey::Mrz(key) = &self.key;
         let bac = Bac::new(key.mrz_information().as_bytes());
         let mut rnd_ifd = [0u8; 8];
         let mut k_ifd = [0u8; 16];
         self.rng.fill_bytes(&mut rnd_ifd);
         self.rng.fill_bytes(&mut k_ifd);
-        let (command, pending) = bac.external_authenticate(rnd_ic, rnd_ifd, k_ifd);
+        let (command, pending) = bac.external_authenticate(&rnd_ic, rnd_ifd, k_ifd);
         self.state = State::ExpectExternalAuth(Box::new(pending));
         self.transmit(command);
         Ok(())
@@ -735,14 +735,5 @@ fn describe(file: Option<LdsFile>) -> String {
 
 /// The data groups listed in EF.COM's tag list (`5C`); unknown tags are ignored here.
 fn listed_data_groups(com: &[u8]) -> Result<Vec<DataGroup>, Error> {
-    let outer = tlv::Tlv::parse_single(com, 0x60)
-        .map_err(|e| Error::new(ErrorCode::LdsFormat, format!("EF.COM: {e}")))?;
-    let list = outer
-        .require(0x5C)
-        .map_err(|e| Error::new(ErrorCode::LdsFormat, format!("EF.COM: {e}")))?;
-    Ok(list
-        .value
-        .iter()
-        .filter_map(|t| DataGroup::from_tag(*t))
-        .collect())
+    Ok(Com::parse(com)?.data_groups().to_vec())
 }
