@@ -1,1 +1,256 @@
 //! Verification results: reports with stable failure codes, never bare booleans.
+//!
+//! Every check is `passed`, `failed(code, detail)` or `not_performed(reason)`. The verdict is
+//! derived from the checks by one rule ([`Verdict::from_checks`]) so no caller can call a
+//! document authentic on its own say-so.
+
+use serde::Serialize;
+
+/// The checks a report can hold; their names are stable (JSON, FFI, evidence bundle).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckName {
+    /// EF.SOD's CMS signature verifies with the document signer certificate.
+    SodSignature,
+    /// Document signer → (link)* → CSCA chain valid at signing time.
+    DscChain,
+    /// The DSC is not on a CRL of its issuer.
+    Revocation,
+    /// Every read data group hashes to the value in EF.SOD.
+    DgHashes,
+    /// EF.COM's data-group list agrees with EF.SOD.
+    ComConsistency,
+    /// The MRZ used for access is well formed with valid check digits.
+    Mrz,
+    /// DG1 holds the same MRZ that was used for access.
+    Dg1MrzMatch,
+    /// Chip authentication (or PACE-CAM) proved the chip holds the DG14/CardSecurity key.
+    ChipAuthentication,
+    /// Active authentication proved the chip holds the DG15 key.
+    ActiveAuthentication,
+}
+
+impl CheckName {
+    /// The stable name, e.g. `"sod_signature"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckName::SodSignature => "sod_signature",
+            CheckName::DscChain => "dsc_chain",
+            CheckName::Revocation => "revocation",
+            CheckName::DgHashes => "dg_hashes",
+            CheckName::ComConsistency => "com_consistency",
+            CheckName::Mrz => "mrz",
+            CheckName::Dg1MrzMatch => "dg1_mrz_match",
+            CheckName::ChipAuthentication => "chip_authentication",
+            CheckName::ActiveAuthentication => "active_authentication",
+        }
+    }
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    /// The check ran and succeeded.
+    Passed,
+    /// The check ran and failed; `code` says how.
+    Failed,
+    /// The check could not run; `detail` says why. Never counts as passed.
+    NotPerformed,
+}
+
+/// One check in a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// Which check.
+    pub name: CheckName,
+    /// Its outcome.
+    pub status: CheckStatus,
+    /// Stable failure code when failed (e.g. `MRZ_MISMATCH`).
+    pub code: Option<String>,
+    /// Human explanation (why it failed or was not performed).
+    pub detail: Option<String>,
+}
+
+impl Check {
+    /// A passed check.
+    pub fn passed(name: CheckName) -> Self {
+        Self {
+            name,
+            status: CheckStatus::Passed,
+            code: None,
+            detail: None,
+        }
+    }
+
+    /// A failed check with its stable code.
+    pub fn failed(name: CheckName, code: &str, detail: impl Into<String>) -> Self {
+        Self {
+            name,
+            status: CheckStatus::Failed,
+            code: Some(code.to_owned()),
+            detail: Some(detail.into()),
+        }
+    }
+
+    /// A check that could not run, and why.
+    pub fn not_performed(name: CheckName, reason: impl Into<String>) -> Self {
+        Self {
+            name,
+            status: CheckStatus::NotPerformed,
+            code: None,
+            detail: Some(reason.into()),
+        }
+    }
+}
+
+/// The overall result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Passive authentication passed and nothing failed.
+    Authentic,
+    /// At least one check failed.
+    Failed,
+    /// Nothing failed, but the checks that prove authenticity did not all run.
+    Incomplete,
+}
+
+/// Checks that must all pass for a document to be called authentic.
+const REQUIRED_FOR_AUTHENTIC: [CheckName; 4] = [
+    CheckName::SodSignature,
+    CheckName::DscChain,
+    CheckName::DgHashes,
+    CheckName::Dg1MrzMatch,
+];
+
+impl Verdict {
+    /// The one rule: any failure → `Failed`; all of SOD signature, chain, hashes and DG1 = MRZ
+    /// passed → `Authentic`; otherwise `Incomplete`.
+    pub fn from_checks(checks: &[Check]) -> Self {
+        if checks.iter().any(|c| c.status == CheckStatus::Failed) {
+            return Verdict::Failed;
+        }
+        let passed = |name: CheckName| {
+            checks
+                .iter()
+                .any(|c| c.name == name && c.status == CheckStatus::Passed)
+        };
+        if REQUIRED_FOR_AUTHENTIC.iter().all(|n| passed(*n)) {
+            Verdict::Authentic
+        } else {
+            Verdict::Incomplete
+        }
+    }
+}
+
+/// A failure as listed in JSON `failures`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    /// Stable code.
+    pub code: String,
+    /// Human explanation.
+    pub detail: String,
+}
+
+/// A verification report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The verdict derived from `checks`.
+    pub verdict: Verdict,
+    /// Every failed check, as code + detail.
+    pub failures: Vec<Failure>,
+    /// All checks, in a stable order.
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    /// Builds a report from its checks; verdict and failures are derived, never given.
+    pub fn from_checks(checks: Vec<Check>) -> Self {
+        let failures = checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Failed)
+            .map(|c| Failure {
+                code: c.code.clone().unwrap_or_default(),
+                detail: c.detail.clone().unwrap_or_default(),
+            })
+            .collect();
+        Self {
+            verdict: Verdict::from_checks(&checks),
+            failures,
+            checks,
+        }
+    }
+
+    /// The check with this name, if present.
+    pub fn check(&self, name: CheckName) -> Option<&Check> {
+        self.checks.iter().find(|c| c.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_pa_passed() -> Vec<Check> {
+        REQUIRED_FOR_AUTHENTIC
+            .iter()
+            .map(|n| Check::passed(*n))
+            .collect()
+    }
+
+    #[test]
+    fn authentic_needs_every_pa_check_passed() {
+        assert_eq!(Verdict::from_checks(&all_pa_passed()), Verdict::Authentic);
+        for skip in REQUIRED_FOR_AUTHENTIC {
+            let checks: Vec<Check> = all_pa_passed()
+                .into_iter()
+                .map(|c| {
+                    if c.name == skip {
+                        Check::not_performed(skip, "not yet")
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            assert_eq!(
+                Verdict::from_checks(&checks),
+                Verdict::Incomplete,
+                "{skip:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn any_failure_fails() {
+        let mut checks = all_pa_passed();
+        checks.push(Check::failed(
+            CheckName::ActiveAuthentication,
+            "AA_FAILED",
+            "signature does not verify",
+        ));
+        let report = Report::from_checks(checks);
+        assert_eq!(report.verdict, Verdict::Failed);
+        assert_eq!(
+            report.failures,
+            vec![Failure {
+                code: "AA_FAILED".into(),
+                detail: "signature does not verify".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn json_shape_is_stable() {
+        let report = Report::from_checks(vec![
+            Check::not_performed(CheckName::SodSignature, "no trust store"),
+            Check::failed(CheckName::Dg1MrzMatch, "MRZ_MISMATCH", "DG1 differs"),
+        ]);
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["verdict"], "failed");
+        assert_eq!(json["checks"][0]["name"], "sod_signature");
+        assert_eq!(json["checks"][0]["status"], "not_performed");
+        assert_eq!(json["checks"][1]["code"], "MRZ_MISMATCH");
+        assert_eq!(json["failures"][0]["code"], "MRZ_MISMATCH");
+    }
+}

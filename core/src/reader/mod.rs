@@ -1,5 +1,42 @@
-//! `ReadSession`: the sans-IO state machine that reads a chip.
+//! `ReadSession`: the sans-IO state machine that reads a chip, and [`drive`] for Rust callers.
 
+pub mod chunking;
+pub mod document;
+pub mod options;
+pub mod progress;
+pub mod session;
 pub mod transport;
 
+pub use document::{AccessInfo, AccessProtocol, Document, PasswordKind, ReadStats};
+pub use options::{ExtendedLength, ReadOptions};
+pub use progress::{Phase, Progress};
+pub use session::{AccessKey, ReadSession, Step};
 pub use transport::{Transport, TransportError};
+
+use crate::error::Error;
+
+/// Runs `session` over `transport` until it is done, reporting progress to `on_progress`.
+///
+/// On a lost connection it calls [`ReadSession::connection_lost`] and returns the `TAG_LOST`
+/// error: reconnect, then call `drive` again with the same session to resume.
+pub fn drive(
+    session: &mut ReadSession,
+    transport: &mut dyn Transport,
+    mut on_progress: impl FnMut(&Progress),
+) -> Result<Document, Error> {
+    let mut response: Option<Vec<u8>> = None;
+    loop {
+        match session.step(response.take().as_deref()) {
+            Step::Transmit(command) => match transport.transmit(&command) {
+                Ok(reply) => response = Some(reply),
+                Err(e) => {
+                    session.connection_lost();
+                    return Err(e.into());
+                }
+            },
+            Step::Progress(p) => on_progress(&p),
+            Step::Done(document) => return Ok(*document),
+            Step::Failed(error) => return Err(error),
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! What the caller asks of a read: which data groups, and what the transport can carry.
+
+use crate::lds::DataGroup;
+
+/// Whether to use extended-length READ BINARY (one APDU for up to tens of kilobytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExtendedLength {
+    /// Use it when the chip announces it in EF.ATR/INFO, or when a probe on the first large
+    /// file succeeds; fall back to short APDUs otherwise.
+    #[default]
+    Auto,
+    /// Never send extended-length APDUs (the reader or phone cannot carry them).
+    Never,
+}
+
+/// Options of a [`super::ReadSession`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Data groups to read after EF.COM and EF.SOD. `None` means every data group listed in
+    /// EF.COM except those that need Extended Access Control (DG3, DG4).
+    pub data_groups: Option<Vec<DataGroup>>,
+    /// Extended-length policy.
+    pub extended_length: ExtendedLength,
+    /// The largest response (data + SW) the transport can receive in one exchange, e.g.
+    /// Android's `IsoDep.maxTransceiveLength` or the PC/SC reader's buffer. Bounds extended reads.
+    pub max_response_len: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self {
+            data_groups: None,
+            extended_length: ExtendedLength::Auto,
+            max_response_len: 65_538,
+        }
+    }
+}
