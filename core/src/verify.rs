@@ -16,26 +16,27 @@ const PA_PENDING: &str = "passive authentication is not implemented yet";
 /// Checks a read document. `access_mrz` is the full MRZ the chip was opened with, when the
 /// caller had one (a CAN or a typed document number/dates give `None`).
 pub fn verify_read(document: &Document, access_mrz: Option<&Mrz>) -> Report {
-    let mut checks = Vec::with_capacity(9);
-    checks.push(Check::not_performed(CheckName::SodSignature, PA_PENDING));
-    checks.push(Check::not_performed(CheckName::DscChain, PA_PENDING));
-    checks.push(Check::not_performed(CheckName::Revocation, PA_PENDING));
-    checks.push(Check::not_performed(CheckName::DgHashes, PA_PENDING));
-    checks.push(Check::not_performed(CheckName::ComConsistency, PA_PENDING));
-    checks.push(mrz_check(access_mrz));
-    checks.push(dg1_matches_mrz(document, access_mrz));
-    checks.push(anti_clone_check(
-        document,
-        CheckName::ChipAuthentication,
-        DataGroup::DG14,
-        "the chip offers chip authentication (DG14) but it is not implemented yet",
-    ));
-    checks.push(anti_clone_check(
-        document,
-        CheckName::ActiveAuthentication,
-        DataGroup::DG15,
-        "the chip offers active authentication (DG15) but it is not implemented yet",
-    ));
+    let checks = vec![
+        Check::not_performed(CheckName::SodSignature, PA_PENDING),
+        Check::not_performed(CheckName::DscChain, PA_PENDING),
+        Check::not_performed(CheckName::Revocation, PA_PENDING),
+        Check::not_performed(CheckName::DgHashes, PA_PENDING),
+        Check::not_performed(CheckName::ComConsistency, PA_PENDING),
+        mrz_check(access_mrz),
+        dg1_matches_mrz(document, access_mrz),
+        anti_clone_check(
+            document,
+            CheckName::ChipAuthentication,
+            DataGroup::DG14,
+            "the chip offers chip authentication (DG14) but it is not implemented yet",
+        ),
+        anti_clone_check(
+            document,
+            CheckName::ActiveAuthentication,
+            DataGroup::DG15,
+            "the chip offers active authentication (DG15) but it is not implemented yet",
+        ),
+    ];
     Report::from_checks(checks)
 }
 

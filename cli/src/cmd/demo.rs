@@ -5,6 +5,8 @@
 //! loss), verifies what was read and prints the document and the report. Until passive
 //! authentication exists the verdict is `incomplete`, never `authentic`.
 
+use std::fmt::Write as _;
+
 use idproof_core::lds::{DataGroup, Dg2, Dg11, LdsFile};
 use idproof_core::reader::{Document, Phase, Progress, ReadOptions};
 use idproof_core::report::{CheckStatus, Report, Verdict};
@@ -337,10 +339,10 @@ impl Human {
                 };
                 let mut text = format!("    {:<22} {status}", check.name.as_str());
                 if let Some(code) = &check.code {
-                    text.push_str(&format!(" {code}"));
+                    let _ = write!(text, " {code}");
                 }
                 if let Some(detail) = &check.detail {
-                    text.push_str(&format!(" — {detail}"));
+                    let _ = write!(text, " — {detail}");
                 }
                 self.line(&text);
             }
