@@ -8,8 +8,8 @@
 //! command's MAC, decrypts it, and wraps whatever plaintext a test chooses in a correctly MACed
 //! reply. So the reader's MAC check passes and the hostile plaintext reaches the parsing code.
 
-use idproof_core::codec::tlv::{self, TlvIter};
 use idproof_core::codec::CommandApdu;
+use idproof_core::codec::tlv::{self, TlvIter};
 use idproof_core::crypto::pad_m2;
 use idproof_core::lds::LdsFile;
 use idproof_core::mrz::MrzKey;
@@ -216,7 +216,11 @@ impl Chip {
             }
             0x84 => h(CHALLENGE_REPLY),
             0x82 => {
-                assert_eq!(raw, h(EXTERNAL_AUTH), "EXTERNAL AUTHENTICATE differs from D.3");
+                assert_eq!(
+                    raw,
+                    h(EXTERNAL_AUTH),
+                    "EXTERNAL AUTHENTICATE differs from D.3"
+                );
                 self.open = true;
                 self.ssc = app_d_ssc();
                 self.bac_runs += 1;
@@ -322,7 +326,11 @@ impl Files {
                 };
                 let offset = command.read_offset();
                 let le = command.le.unwrap_or(256);
-                let want = if command.ins == 0xB1 { do53_room(le) } else { le };
+                let want = if command.ins == 0xB1 {
+                    do53_room(le)
+                } else {
+                    le
+                };
                 let Some(rest) = content.get(offset..).filter(|r| !r.is_empty()) else {
                     return Answer::Secure(Vec::new(), 0x6B00);
                 };
@@ -505,8 +513,14 @@ fn virtual_chip_reproduces_appendix_d_and_is_read_completely() {
         panic!("honest chip not read: {:?}", run.end)
     };
     assert_eq!(document.file(LdsFile::Com), Some(&h(EF_COM)[..]));
-    assert_eq!(document.file(LdsFile::Dg(1.try_into().unwrap())), Some(&dg1()[..]));
-    assert_eq!(document.file(LdsFile::Dg(2.try_into().unwrap())), Some(&dg2()[..]));
+    assert_eq!(
+        document.file(LdsFile::Dg(1.try_into().unwrap())),
+        Some(&dg1()[..])
+    );
+    assert_eq!(
+        document.file(LdsFile::Dg(2.try_into().unwrap())),
+        Some(&dg2()[..])
+    );
     assert_eq!(document.absent, vec![LdsFile::Sod]);
     assert_eq!(chip.bac_runs, 1);
     // ATR, SELECT, GET CHALLENGE, EA; COM: SELECT + 2 reads; SOD: SELECT; DG1: SELECT + 2;
@@ -768,7 +782,10 @@ fn expect_failure(run: &Run, code: ErrorCode, detail: &str) {
             assert_eq!(e.code, code, "{e}");
             assert_eq!(e.detail, detail);
         }
-        other => panic!("expected {code}: {detail}; got {other:?} after {} APDUs", run.apdus),
+        other => panic!(
+            "expected {code}: {detail}; got {other:?} after {} APDUs",
+            run.apdus
+        ),
     }
 }
 
@@ -829,7 +846,9 @@ fn refusing_every_body_length_fails_after_a_bounded_step_down() {
     // The header is served; every later READ of EF.COM's 18 remaining bytes is refused. The
     // reader steps down to 16 bytes (the smallest chunk) and gives up there.
     for extended in [ExtendedLength::Auto, ExtendedLength::Never] {
-        for sw in [0x6700, 0x6B00, 0x6282, 0x6C00, 0x6C10, 0x6C11, 0x6C20, 0x6CFF] {
+        for sw in [
+            0x6700, 0x6B00, 0x6282, 0x6C00, 0x6C10, 0x6C11, 0x6C20, 0x6CFF,
+        ] {
             let options = ReadOptions {
                 extended_length: extended,
                 ..ReadOptions::default()
@@ -859,7 +878,12 @@ fn refusing_every_body_length_fails_after_a_bounded_step_down() {
             4-byte header read) makes ChunkPolicy::short_refused return true without lowering \
             the limit, so the reader re-sends the same READ BINARY forever"]
 fn a_chip_answering_small_6cxx_forever_is_given_up_on() {
-    for (header_ok, sw) in [(false, 0x6C02), (false, 0x6C03), (true, 0x6C05), (true, 0x6C0F)] {
+    for (header_ok, sw) in [
+        (false, 0x6C02),
+        (false, 0x6C03),
+        (true, 0x6C05),
+        (true, 0x6C0F),
+    ] {
         let (run, _, seen) = read_com_with(ReadOptions::default(), 64, |_, n| {
             (!header_ok || n > 0).then(|| Answer::Secure(Vec::new(), sw))
         });
@@ -916,7 +940,7 @@ impl BigFile {
         self.header
             .get(i)
             .copied()
-            .unwrap_or_else(|| (i % 253) as u8)
+            .unwrap_or(u8::try_from(i % 253).unwrap())
     }
 
     fn serve(&self, cmd: &Command) -> Answer {
@@ -1010,7 +1034,10 @@ fn short_reads_of_a_large_file_switch_to_b1_and_reject_a_wrong_tag() {
     );
     // Header (4) + 142 × 231 = 0x8026: the first offset above 7FFF. Le = 231 + 3 (53 81 E7).
     assert_eq!(b0_reads, 143);
-    assert_eq!(b1_offsets, vec![(0x8026, Some(234)), (0x8026 + 231, Some(234))]);
+    assert_eq!(
+        b1_offsets,
+        vec![(0x8026, Some(234)), (0x8026 + 231, Some(234))]
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1020,7 +1047,11 @@ fn honest_document() -> Document {
     let mut s = session(ReadOptions::default());
     let mut chip = Chip::new();
     let mut files = Files::default();
-    match drive(&mut s, None, 100, |c| Some(chip.answer(c, &mut |cmd| files.honest(cmd)))).end {
+    match drive(&mut s, None, 100, |c| {
+        Some(chip.answer(c, &mut |cmd| files.honest(cmd)))
+    })
+    .end
+    {
         End::Done(d) => *d,
         other => panic!("{other:?}"),
     }

@@ -49,11 +49,7 @@ fuzz_target!(|data: &[u8]| {
         },
         ..ReadOptions::default()
     };
-    let mut session = ReadSession::new(
-        AccessKey::Mrz(mrz_key()),
-        options,
-        Box::new(CyclingRng(0)),
-    );
+    let mut session = ReadSession::new(AccessKey::Mrz(mrz_key()), options, Box::new(CyclingRng(0)));
     let keys = app_d_keys();
     let mut ssc: [u8; 8] = arr(SSC);
     let mut open = false;
@@ -113,7 +109,11 @@ fuzz_target!(|data: &[u8]| {
                 return;
             }
             Step::Failed(error) => {
-                assert_ne!(error.code, ErrorCode::Usage, "chip input blamed on caller: {error}");
+                assert_ne!(
+                    error.code,
+                    ErrorCode::Usage,
+                    "chip input blamed on caller: {error}"
+                );
                 assert!(matches!(session.step(None), Step::Failed(e) if e == error));
                 assert!(matches!(session.step(Some(&[0x90, 0x00])), Step::Failed(e) if e == error));
                 return;
