@@ -24,6 +24,10 @@ pub struct ReadOptions {
     /// The largest response (data + SW) the transport can receive in one exchange, e.g.
     /// Android's `IsoDep.maxTransceiveLength` or the PC/SC reader's buffer. Bounds extended reads.
     pub max_response_len: usize,
+    /// The largest file the reader accepts. Real data groups stay well below 1 MiB (a DG2 face
+    /// is typically 15–100 KB); a header claiming more is treated as a broken or hostile chip
+    /// rather than buffered.
+    pub max_file_len: usize,
 }
 
 impl Default for ReadOptions {
@@ -32,6 +36,7 @@ impl Default for ReadOptions {
             data_groups: None,
             extended_length: ExtendedLength::Auto,
             max_response_len: 65_538,
+            max_file_len: 2 * 1024 * 1024,
         }
     }
 }

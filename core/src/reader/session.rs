@@ -27,6 +27,11 @@ pub const EMRTD_AID: [u8; 7] = [0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01];
 /// to 64 KiB), as in ICAO 9303-11 Appendix D.4. Longer headers are completed by a second read.
 const HEADER_LEN: usize = 4;
 
+/// Length refusals in a row, with no data received in between, before the reader gives up on a
+/// chip: enough for the whole step-down ladder plus an extended-length probe and a `6Cxx` retry,
+/// and a bound on chips that answer every length with an error (or drop SM on each one).
+const MAX_STALLS: usize = 16;
+
 /// Data groups read when EF.COM is missing (a few chips omit it since LDS 1.8).
 const FALLBACK_DGS: [DataGroup; 6] = [
     DataGroup::DG1,
@@ -123,6 +128,10 @@ pub struct ReadSession {
     stats: ReadStats,
     resuming: bool,
     atr_info_checked: bool,
+    /// A `6Cxx` reply named the exact length to ask for next at the same offset.
+    len_override: Option<usize>,
+    /// Length refusals since data last arrived (see [`MAX_STALLS`]).
+    stalls: usize,
 }
 
 impl std::fmt::Debug for ReadSession {
@@ -163,6 +172,8 @@ impl ReadSession {
             stats: ReadStats::default(),
             resuming: false,
             atr_info_checked: false,
+            len_override: None,
+            stalls: 0,
         }
     }
 
@@ -423,11 +434,15 @@ impl ReadSession {
             return self.next_file();
         };
         let offset = current.data.len();
-        let (len, extended) = match current.total {
+        let (mut len, mut extended) = match current.total {
             None => (HEADER_LEN, false),
             Some(total) if offset >= total => return self.file_complete(),
             Some(total) => self.chunks.next_len(total - offset),
         };
+        if let Some(exact) = self.len_override.take() {
+            len = exact.min(len);
+            extended = false;
+        }
         let odd_ins = offset > 0x7FFF;
         let command = if odd_ins {
             // READ BINARY with odd INS (B1): offset in DO'54', data returned in DO'53'.
@@ -467,7 +482,7 @@ impl ReadSession {
         };
         let sw = reply.sw;
         let data = if request.odd_ins && !reply.data.is_empty() {
-            let (do53, _) = tlv::Tlv::parse(&reply.data).map_err(|e| {
+            let (do53, trailing) = tlv::Tlv::parse(&reply.data).map_err(|e| {
                 Error::new(
                     ErrorCode::ChipProtocol,
                     format!("READ BINARY (B1) reply: {e}"),
@@ -477,6 +492,15 @@ impl ReadSession {
                 return Err(Error::new(
                     ErrorCode::ChipProtocol,
                     format!("READ BINARY (B1) reply has tag {:X}, not 53", do53.tag),
+                ));
+            }
+            if !trailing.is_empty() {
+                return Err(Error::new(
+                    ErrorCode::ChipProtocol,
+                    format!(
+                        "READ BINARY (B1) reply has {} bytes after DO'53'",
+                        trailing.len()
+                    ),
                 ));
             }
             do53.value.to_vec()
@@ -525,6 +549,8 @@ impl ReadSession {
             self.stats.extended_length_used = true;
         }
         self.stats.largest_chunk = self.stats.largest_chunk.max(data.len());
+        self.stalls = 0;
+        let max_file_len = self.options.max_file_len;
         let Some(current) = self.current.as_mut() else {
             return Err(Error::new(
                 ErrorCode::Usage,
@@ -534,7 +560,26 @@ impl ReadSession {
         current.data.extend_from_slice(&data);
         if current.total.is_none() {
             match tlv::parse_header(&current.data) {
-                Ok(header) => current.total = Some(header.total_len()),
+                Ok(header) => {
+                    let file = current.file;
+                    if let Some(expected) = file.outer_tag().filter(|t| u32::from(*t) != header.tag)
+                    {
+                        return Err(Error::new(
+                            ErrorCode::LdsFormat,
+                            format!("{file} starts with tag {:X}, not {expected:X}", header.tag),
+                        ));
+                    }
+                    if header.total_len() > max_file_len {
+                        return Err(Error::new(
+                            ErrorCode::LdsFormat,
+                            format!(
+                                "{file} claims {} bytes, more than the {max_file_len}-byte limit",
+                                header.total_len()
+                            ),
+                        ));
+                    }
+                    current.total = Some(header.total_len());
+                }
                 // A length field longer than what was read so far: read on.
                 Err(tlv::TlvError::Truncated { .. }) if current.data.len() < 2 * HEADER_LEN => {
                     return self.request_next_chunk();
@@ -572,11 +617,27 @@ impl ReadSession {
         request: ReadRequest,
         exact: Option<usize>,
     ) -> Result<(), Error> {
+        self.stalls += 1;
+        if self.stalls > MAX_STALLS {
+            return Err(Error::new(
+                ErrorCode::ChipProtocol,
+                format!(
+                    "the chip refused {MAX_STALLS} READ BINARY lengths in a row at offset {}",
+                    request.offset
+                ),
+            ));
+        }
         if request.extended {
             self.chunks.extended_refused();
             return Ok(());
         }
-        if !self.chunks.short_refused(request.len, exact) {
+        if let Some(exact) = exact.filter(|e| *e > 0 && *e < request.len) {
+            // 6Cxx: the chip has exactly xx bytes for us here; ask for that, once.
+            self.chunks.short_refused(request.len, Some(exact));
+            self.len_override = Some(exact);
+            return Ok(());
+        }
+        if !self.chunks.short_refused(request.len, None) {
             return Err(Error::new(
                 ErrorCode::ChipProtocol,
                 format!(
