@@ -8,6 +8,9 @@
 //! command's MAC, decrypts it, and wraps whatever plaintext a test chooses in a correctly MACed
 //! reply. So the reader's MAC check passes and the hostile plaintext reaches the parsing code.
 
+mod common;
+
+use common::CyclingRng;
 use idproof_core::codec::CommandApdu;
 use idproof_core::codec::tlv::{self, TlvIter};
 use idproof_core::crypto::pad_m2;
@@ -46,45 +49,13 @@ const EF_COM: &str = "60145F0104303130365F36063034303030305C026175";
 /// D.4: the chip's reply to SELECT EF.COM (SW 9000, protected, at SSC ...C228).
 const SELECT_COM_REPLY: &str = "990290008E08FA855A5D4C50A8ED9000";
 
-/// An RNG that hands out the Appendix D terminal randomness, over and over: every BAC run
-/// (first one, or after a lost connection) sends the same EXTERNAL AUTHENTICATE.
-struct CyclingRng {
-    script: Vec<u8>,
-    pos: usize,
-}
-
-impl CyclingRng {
-    fn icao() -> Self {
-        Self {
-            script: h(TERMINAL_RANDOM),
-            pos: 0,
-        }
-    }
-}
-
-impl rand_core::RngCore for CyclingRng {
-    fn next_u32(&mut self) -> u32 {
-        let mut b = [0; 4];
-        self.fill_bytes(&mut b);
-        u32::from_be_bytes(b)
-    }
-    fn next_u64(&mut self) -> u64 {
-        let mut b = [0; 8];
-        self.fill_bytes(&mut b);
-        u64::from_be_bytes(b)
-    }
-    fn fill_bytes(&mut self, dst: &mut [u8]) {
-        for d in dst {
-            *d = self.script[self.pos % self.script.len()];
-            self.pos += 1;
-        }
-    }
-}
-impl rand_core::CryptoRng for CyclingRng {}
-
 fn session(options: ReadOptions) -> ReadSession {
     let key = MrzKey::new("L898902C", "690806", "940623").unwrap();
-    ReadSession::new(AccessKey::Mrz(key), options, Box::new(CyclingRng::icao()))
+    ReadSession::new(
+        AccessKey::Mrz(key),
+        options,
+        Box::new(CyclingRng::new(h(TERMINAL_RANDOM))),
+    )
 }
 
 fn app_d_keys() -> SmKeys {

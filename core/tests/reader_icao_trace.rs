@@ -2,36 +2,13 @@
 //! must send exactly the worked example's commands (BAC D.3, secure messaging D.4) and decode
 //! exactly its EF.COM. The chip side here is the published trace, not our virtual chip.
 
+mod common;
+
+use common::CyclingRng;
 use idproof_core::ErrorCode;
 use idproof_core::lds::LdsFile;
 use idproof_core::mrz::MrzKey;
 use idproof_core::reader::{AccessKey, ReadOptions, ReadSession, Step};
-
-/// An RNG that hands out fixed bytes: the terminal's RND.IFD and K.IFD of Appendix D.3.
-struct ScriptedRng(Vec<u8>);
-
-impl rand_core::RngCore for ScriptedRng {
-    fn next_u32(&mut self) -> u32 {
-        let mut b = [0; 4];
-        self.fill_bytes(&mut b);
-        u32::from_be_bytes(b)
-    }
-    fn next_u64(&mut self) -> u64 {
-        let mut b = [0; 8];
-        self.fill_bytes(&mut b);
-        u64::from_be_bytes(b)
-    }
-    fn fill_bytes(&mut self, dst: &mut [u8]) {
-        assert!(
-            self.0.len() >= dst.len(),
-            "the trace needs no more randomness"
-        );
-        let rest = self.0.split_off(dst.len());
-        dst.copy_from_slice(&self.0);
-        self.0 = rest;
-    }
-}
-impl rand_core::CryptoRng for ScriptedRng {}
 
 fn h(s: &str) -> Vec<u8> {
     hex::decode(s).unwrap()
@@ -39,7 +16,7 @@ fn h(s: &str) -> Vec<u8> {
 
 fn icao_session() -> ReadSession {
     // D.3: RND.IFD = 781723860C06C226, K.IFD = 0B795240CB7049B01C19B33E32804F0B.
-    let rng = ScriptedRng(h("781723860C06C2260B795240CB7049B01C19B33E32804F0B"));
+    let rng = CyclingRng::new(h("781723860C06C2260B795240CB7049B01C19B33E32804F0B"));
     let key = MrzKey::new("L898902C", "690806", "940623").unwrap();
     ReadSession::new(AccessKey::Mrz(key), ReadOptions::default(), Box::new(rng))
 }
