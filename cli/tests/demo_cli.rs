@@ -1,0 +1,140 @@
+//! `idproof demo`: exit codes and the JSON contract (`verdict`, `failures`, `checks`, `access`,
+//! `apdus`) on every virtual-chip profile.
+
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+fn idproof(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_idproof"))
+        .args(args)
+        .output()
+        .expect("run idproof")
+}
+
+fn json_of(out: &Output) -> Value {
+    let stdout = String::from_utf8(out.stdout.clone()).expect("utf-8 stdout");
+    serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {stdout}"))
+}
+
+fn profiles() -> Vec<String> {
+    let out = idproof(&["demo", "--list-profiles"]);
+    assert_eq!(out.status.code(), Some(0));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn list_profiles_prints_one_name_per_line() {
+    assert_eq!(
+        profiles(),
+        vec![
+            "specimen",
+            "no-extended-length",
+            "eof-6282",
+            "le-limit-6700",
+            "wrong-le-6cxx",
+            "bac-disabled",
+            "tag-loss-at-12",
+            "small-buffer"
+        ]
+    );
+}
+
+#[test]
+fn specimen_demo_reads_the_passport_and_reports() {
+    let out = idproof(&["demo", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json_of(&out);
+    assert_eq!(v["verdict"], "incomplete");
+    assert_eq!(v["failures"], json!([]));
+    assert_eq!(
+        v["access"],
+        json!({"protocol": "BAC", "mapping": null, "password": "MRZ"})
+    );
+    assert_eq!(v["apdus"], 38);
+    assert_eq!(v["document"]["surname"], "ERIKSSON");
+    assert_eq!(v["document"]["given_names"], "ANNA MARIA");
+    assert_eq!(v["document"]["document_number"], "L898902C3");
+    assert_eq!(v["document"]["face_image"]["format"], "Jpeg2000");
+    assert_eq!(v["document"]["face_image"]["bytes"], 14_999);
+    let names: Vec<&str> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "sod_signature",
+            "dsc_chain",
+            "revocation",
+            "dg_hashes",
+            "com_consistency",
+            "mrz",
+            "dg1_mrz_match",
+            "chip_authentication",
+            "active_authentication"
+        ]
+    );
+    let status = |name: &str| {
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status("dg1_mrz_match"), "passed");
+    assert_eq!(status("mrz"), "passed");
+    // Human output goes to stderr when --json owns stdout.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ERIKSSON"));
+}
+
+#[test]
+fn every_profile_gives_the_expected_verdict_and_exit_code() {
+    for profile in profiles() {
+        let out = idproof(&["demo", "--profile", &profile, "--json"]);
+        let v = json_of(&out);
+        if profile == "bac-disabled" {
+            assert_eq!(out.status.code(), Some(1), "{profile}");
+            assert_eq!(v["verdict"], "failed");
+            assert_eq!(v["failures"][0]["code"], "UNSUPPORTED");
+        } else {
+            assert_eq!(out.status.code(), Some(0), "{profile}");
+            assert_eq!(v["verdict"], "incomplete", "{profile}");
+            assert_eq!(v["files"].as_array().unwrap().len(), 6, "{profile}");
+        }
+    }
+}
+
+#[test]
+fn tag_loss_profile_resumes() {
+    let v = json_of(&idproof(&["demo", "--profile", "tag-loss-at-20", "--json"]));
+    assert_eq!(v["resumes"], 1);
+    assert_eq!(v["failures"], json!([]));
+}
+
+#[test]
+fn unknown_profile_is_a_usage_error() {
+    let out = idproof(&["demo", "--profile", "no-such-chip"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--list-profiles"));
+    assert_eq!(idproof(&["demo", "--bogus"]).status.code(), Some(2));
+}
+
+#[test]
+fn human_output_names_the_holder_and_the_verdict() {
+    let out = idproof(&["demo"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("ANNA MARIA ERIKSSON"), "{stdout}");
+    assert!(stdout.contains("Verdict"), "{stdout}");
+    assert!(stdout.contains("BAC with the MRZ key"), "{stdout}");
+}
