@@ -12,12 +12,13 @@ use idproof_core::sm::SecureMessaging;
 use idproof_fixtures::chip::ChipProfile;
 use idproof_fixtures::virtual_passport::{VirtualPassport, read_resuming};
 
-const TD3: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<L898902C36UTO7408122F1204159ZE184226B<<<<<10";
+const TD3: &str =
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<L898902C36UTO7408122F1204159ZE184226B<<<<<10";
 
 fn mrz(c: &mut Criterion) {
     c.bench_function("mrz_parse_td3", |b| b.iter(|| Mrz::parse(black_box(TD3))));
     c.bench_function("mrz_key_from_fields", |b| {
-        b.iter(|| MrzKey::new(black_box("L898902C3"), "740812", "120415"))
+        b.iter(|| MrzKey::new(black_box("L898902C3"), "740812", "120415"));
     });
 }
 
@@ -25,7 +26,7 @@ fn secure_messaging(c: &mut Criterion) {
     let mut sm = SecureMessaging::tdes(&[0x11; 16], &[0x22; 16], [0; 8]);
     let read_binary = [0x00, 0xB0, 0x00, 0x00, 0xE7];
     c.bench_function("sm_3des_protect_read_binary", |b| {
-        b.iter(|| sm.protect(black_box(&read_binary)))
+        b.iter(|| sm.protect(black_box(&read_binary)));
     });
 }
 

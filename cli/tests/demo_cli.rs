@@ -47,8 +47,13 @@ fn list_profiles_prints_one_name_per_line() {
 
 #[test]
 fn specimen_demo_reads_the_passport_and_reports() {
-    let out = idproof(&["demo", "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = idproof(&["demo", "--json", "--instant"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = json_of(&out);
     assert_eq!(v["verdict"], "incomplete");
     assert_eq!(v["failures"], json!([]));
@@ -100,7 +105,7 @@ fn specimen_demo_reads_the_passport_and_reports() {
 #[test]
 fn every_profile_gives_the_expected_verdict_and_exit_code() {
     for profile in profiles() {
-        let out = idproof(&["demo", "--profile", &profile, "--json"]);
+        let out = idproof(&["demo", "--profile", &profile, "--json", "--instant"]);
         let v = json_of(&out);
         if profile == "bac-disabled" {
             assert_eq!(out.status.code(), Some(1), "{profile}");
@@ -116,9 +121,28 @@ fn every_profile_gives_the_expected_verdict_and_exit_code() {
 
 #[test]
 fn tag_loss_profile_resumes() {
-    let v = json_of(&idproof(&["demo", "--profile", "tag-loss-at-20", "--json"]));
+    let v = json_of(&idproof(&[
+        "demo",
+        "--profile",
+        "tag-loss-at-20",
+        "--json",
+        "--instant",
+    ]));
     assert_eq!(v["resumes"], 1);
+    assert_eq!(v["sm_restarts"], 0);
     assert_eq!(v["failures"], json!([]));
+    // A chip that closes secure messaging on the extended-length probe is re-opened, not "resumed".
+    let v = json_of(&idproof(&[
+        "demo",
+        "--profile",
+        "no-extended-length",
+        "--json",
+        "--instant",
+    ]));
+    assert_eq!(
+        (v["resumes"].clone(), v["sm_restarts"].clone()),
+        (json!(0), json!(1))
+    );
 }
 
 #[test]
@@ -131,10 +155,11 @@ fn unknown_profile_is_a_usage_error() {
 
 #[test]
 fn human_output_names_the_holder_and_the_verdict() {
-    let out = idproof(&["demo"]);
+    let out = idproof(&["demo", "--instant"]);
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("ANNA MARIA ERIKSSON"), "{stdout}");
     assert!(stdout.contains("Verdict"), "{stdout}");
     assert!(stdout.contains("BAC with the MRZ key"), "{stdout}");
+    assert!(stdout.contains("38 APDUs"), "{stdout}");
 }

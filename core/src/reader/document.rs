@@ -49,8 +49,11 @@ pub struct ReadStats {
     pub bytes_sent: usize,
     /// Bytes received in responses (including status words).
     pub bytes_received: usize,
-    /// Times access control was re-run after a lost connection or a dropped SM session.
+    /// Times the read resumed after the caller reported a lost connection.
     pub resumes: usize,
+    /// Times access control was re-run because the chip closed secure messaging (it answered a
+    /// length it disliked with a bare status word).
+    pub sm_restarts: usize,
     /// Whether extended-length reads were used.
     pub extended_length_used: bool,
     /// The largest plain READ BINARY length that worked.

@@ -40,3 +40,26 @@ pub fn drive(
         }
     }
 }
+
+/// Like [`drive`], but survives lost connections: after a `TAG_LOST` it calls `reconnect`
+/// (wait for the card, reconnect the reader, …) and resumes the same session, at most
+/// `max_resumes` times. Files already read are kept and the current one continues at the
+/// offset reached, so an app can tell the person "hold still" instead of starting over.
+pub fn drive_resuming<T: Transport>(
+    session: &mut ReadSession,
+    transport: &mut T,
+    mut reconnect: impl FnMut(&mut T) -> Result<(), Error>,
+    max_resumes: usize,
+    mut on_progress: impl FnMut(&Progress),
+) -> Result<Document, Error> {
+    let mut resumes = 0;
+    loop {
+        match drive(session, transport, &mut on_progress) {
+            Err(e) if e.code == crate::ErrorCode::TagLost && resumes < max_resumes => {
+                resumes += 1;
+                reconnect(transport)?;
+            }
+            other => return other,
+        }
+    }
+}

@@ -126,7 +126,8 @@ pub struct ReadSession {
     absent: Vec<LdsFile>,
     chunks: ChunkPolicy,
     stats: ReadStats,
-    resuming: bool,
+    /// Why access control must run again, if it must.
+    restart: Option<Restart>,
     atr_info_checked: bool,
     /// A `6Cxx` reply named the exact length to ask for next at the same offset.
     len_override: Option<usize>,
@@ -170,7 +171,7 @@ impl ReadSession {
             files: BTreeMap::new(),
             absent: Vec::new(),
             stats: ReadStats::default(),
-            resuming: false,
+            restart: None,
             atr_info_checked: false,
             len_override: None,
             stalls: 0,
@@ -220,7 +221,7 @@ impl ReadSession {
         if matches!(self.state, State::Finished) {
             return;
         }
-        self.drop_secure_channel();
+        self.drop_secure_channel(Restart::ConnectionLost);
     }
 
     /// Traffic counters so far.
@@ -236,11 +237,11 @@ impl ReadSession {
         Step::Failed(error)
     }
 
-    fn drop_secure_channel(&mut self) {
+    fn drop_secure_channel(&mut self, why: Restart) {
         self.sm = None;
         self.outbox.clear();
         self.state = State::Start;
-        self.resuming = true;
+        self.restart = Some(why);
     }
 
     /// Called with no reply: only legal at the start or after a reconnect.
@@ -252,8 +253,11 @@ impl ReadSession {
     }
 
     fn begin(&mut self) -> Result<(), Error> {
-        if self.resuming {
-            self.stats.resumes += 1;
+        if let Some(why) = self.restart {
+            match why {
+                Restart::ConnectionLost => self.stats.resumes += 1,
+                Restart::ChipClosedSession => self.stats.sm_restarts += 1,
+            }
             self.progress(Phase::Resuming);
         } else {
             self.progress(Phase::Connecting);
@@ -324,7 +328,7 @@ impl ReadSession {
             State::ExpectExternalAuth(pending) => {
                 let sm = pending.finish(bytes).map_err(Error::from)?;
                 self.sm = Some(sm);
-                self.resuming = false;
+                self.restart = None;
                 self.next_file()
             }
             State::ExpectSelectFile => self.on_select_file(bytes),
@@ -475,7 +479,7 @@ impl ReadSession {
                 // Some chips answer a length they dislike without secure messaging, which
                 // ends the session: ask for less and re-open access control.
                 self.chip_refused_length(request, sw.exact_length().map(usize::from))?;
-                self.drop_secure_channel();
+                self.drop_secure_channel(Restart::ChipClosedSession);
                 return self.begin();
             }
             Reply::Plain(sw) => return Err(dropped_session("READ BINARY", sw)),
@@ -751,6 +755,15 @@ impl ReadSession {
         self.stats.bytes_sent += bytes.len();
         self.outbox.push_back(Step::Transmit(bytes));
     }
+}
+
+/// Why access control is run again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Restart {
+    /// The caller reported a lost connection (the chip lost power and its keys).
+    ConnectionLost,
+    /// The chip answered without secure messaging, which ends the session on its side.
+    ChipClosedSession,
 }
 
 /// A reply under secure messaging, or a bare status word: the chip has dropped the session.
