@@ -151,13 +151,19 @@ enum Outcome {
 }
 
 fn progress_bar() -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-    let style =
-        ProgressStyle::with_template("{spinner} {msg:<28} [{bar:30}] {bytes:>9}/{total_bytes:<9}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> ");
-    bar.set_style(style);
-    bar
+    ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr())
+}
+
+/// A bar with bytes while a file is read; a spinner alone in the other phases.
+fn style(with_bytes: bool) -> ProgressStyle {
+    let template = if with_bytes {
+        "{spinner} {msg:<32} [{bar:30}] {bytes:>9}/{total_bytes:<9}"
+    } else {
+        "{spinner} {msg:<32}"
+    };
+    ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
 }
 
 fn show_progress(bar: &ProgressBar, p: &Progress) {
@@ -169,10 +175,11 @@ fn show_progress(bar: &ProgressBar, p: &Progress) {
         ),
         (Phase::Connecting, _) => "selecting the eMRTD application".to_owned(),
         (Phase::AccessControl, _) => "BAC: opening secure messaging".to_owned(),
-        (Phase::Resuming, _) => "tag lost: resuming".to_owned(),
+        (Phase::Resuming, _) => "re-opening secure messaging".to_owned(),
         (Phase::Complete, _) => "done".to_owned(),
         (Phase::Reading, None) => "reading".to_owned(),
     };
+    bar.set_style(style(p.file_bytes_total.is_some()));
     bar.set_message(message);
     let total = u64::try_from(p.file_bytes_total.unwrap_or(0)).unwrap_or(u64::MAX);
     bar.set_length(total);
