@@ -23,6 +23,7 @@ mod keys;
 pub use apdu::push_do;
 pub use keys::{MAC_LEN, SmKeys, SmSuite};
 
+use crate::codec::CommandApdu;
 use crate::crypto::{CryptoError, pad_m2};
 use crate::error::{Error, ErrorCode};
 
@@ -162,9 +163,11 @@ impl SecureMessaging {
     /// - The protected APDU's Le is `00` (`0000` extended). Extended length is used when the
     ///   plain command was extended or the protected body exceeds 255 bytes.
     pub fn protect(&mut self, command: &[u8]) -> Result<Vec<u8>, SmError> {
-        let plain = apdu::parse_command(command)?;
+        let plain = CommandApdu::parse(command).map_err(|_| SmError::MalformedCommand)?;
+        // Extended encoding: a zero byte after the header followed by two-byte length fields.
+        let plain_extended = command.len() > 5 && command.get(4) == Some(&0);
         let block = self.keys.suite().block_size();
-        let [cla, ins, p1, p2] = plain.header;
+        let (cla, ins, p1, p2) = (plain.cla, plain.ins, plain.p1, plain.p2);
         let header = [cla | 0x0C, ins, p1, p2];
 
         // Compute the SSC value for this command up front; only commit it once the command is
@@ -176,7 +179,7 @@ impl SecureMessaging {
 
         let mut body = Vec::with_capacity(plain.data.len() + 32);
         if !plain.data.is_empty() {
-            let cryptogram = self.keys.encrypt(ssc_slice, plain.data)?;
+            let cryptogram = self.keys.encrypt(ssc_slice, &plain.data)?;
             if ins & 1 == 1 {
                 push_do(&mut body, 0x85, &cryptogram)?;
             } else {
@@ -187,6 +190,14 @@ impl SecureMessaging {
             }
         }
         if let Some(le) = plain.le {
+            // DO'97' keeps the width of the original Le: one byte short, two bytes extended
+            // (256 → 00, 65 536 → 0000).
+            let le_bytes = u32::try_from(le).unwrap_or(0).to_be_bytes();
+            let le = if plain_extended {
+                le_bytes.get(2..).unwrap_or_default()
+            } else {
+                le_bytes.get(3..).unwrap_or_default()
+            };
             push_do(&mut body, 0x97, le)?;
         }
 
@@ -195,7 +206,7 @@ impl SecureMessaging {
         let mac = self.keys.mac(ssc_slice, &mac_input)?;
         push_do(&mut body, 0x8E, &mac)?;
 
-        let extended = plain.extended || body.len() > 0xFF;
+        let extended = plain_extended || body.len() > 0xFF;
         let mut out = Vec::with_capacity(body.len() + 9);
         out.extend_from_slice(&header);
         if extended {
