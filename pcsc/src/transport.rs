@@ -174,10 +174,13 @@ impl PcscTransport {
         };
         match card.transmit(command, &mut self.buffer) {
             Ok(reply) if reply.len() >= 2 => Ok(reply.to_vec()),
-            Ok(reply) => Err(TransportError::Other(format!(
-                "the reader returned {} byte(s), not a response APDU",
-                reply.len()
-            ))),
+            // No status word: the card went away mid-exchange (vpcd reports a closed card
+            // connection this way; real readers do it when the field drops).
+            Ok(_) => {
+                self.card = None;
+                self.last_error = Some(PcscError::CardRemoved(self.reader.clone()));
+                Err(TransportError::TagLost)
+            }
             Err(e) if is_card_gone(e) => {
                 self.card = None;
                 self.last_error = Some(PcscError::CardRemoved(self.reader.clone()));
