@@ -163,6 +163,34 @@ impl Readers {
     pub fn connect(&self, reader: &str) -> Result<PcscTransport, PcscError> {
         PcscTransport::connect(self.ctx.clone(), reader)
     }
+
+    /// Waits for a card in `reader` (at most `timeout`) and connects to it. A card that
+    /// leaves while we connect (or one pcscd has not yet noticed is gone) is waited for
+    /// again; [`PcscError::NoCard`] when none is there in time.
+    pub fn wait_and_connect(
+        &self,
+        reader: &str,
+        timeout: Duration,
+    ) -> Result<PcscTransport, PcscError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            self.wait_for_card(
+                reader,
+                Some(deadline.saturating_duration_since(Instant::now())),
+            )?;
+            match self.connect(reader) {
+                Err(PcscError::CardRemoved(_) | PcscError::NoCard(_))
+                    if Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(PcscError::CardRemoved(_) | PcscError::NoCard(_)) => {
+                    return Err(PcscError::NoCard(reader.to_owned()));
+                }
+                other => return other,
+            }
+        }
+    }
 }
 
 fn card_present(state: &ReaderState) -> bool {

@@ -139,31 +139,16 @@ impl PcscTransport {
     pub fn reconnect(&mut self, timeout: Duration) -> Result<(), PcscError> {
         self.card = None;
         let readers = Readers::from_context(self.ctx.clone());
-        let deadline = std::time::Instant::now() + timeout;
-        loop {
-            let remaining = deadline.saturating_duration_since(std::time::Instant::now());
-            match readers.wait_for_card(&self.reader, Some(remaining)) {
-                Ok(()) => {}
-                Err(PcscError::NoCard(_)) => {
-                    return Err(PcscError::CardRemoved(self.reader.clone()));
-                }
-                Err(e) => return Err(e),
+        match readers.wait_and_connect(&self.reader, timeout) {
+            Ok(fresh) => {
+                self.card = fresh.card;
+                self.atr = fresh.atr;
+                self.capabilities = fresh.capabilities;
+                self.last_error = None;
+                Ok(())
             }
-            match self.connect_card() {
-                Ok(()) => return Ok(()),
-                // Still the card that left (pcscd has not noticed yet), or one that is
-                // powering up: wait a little and look again.
-                Err(PcscError::CardRemoved(_) | PcscError::NoCard(_))
-                | Err(PcscError::Other { .. })
-                    if std::time::Instant::now() < deadline =>
-                {
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-                Err(PcscError::CardRemoved(_) | PcscError::NoCard(_)) => {
-                    return Err(PcscError::CardRemoved(self.reader.clone()));
-                }
-                Err(e) => return Err(e),
-            }
+            Err(PcscError::NoCard(_)) => Err(PcscError::CardRemoved(self.reader.clone())),
+            Err(e) => Err(e),
         }
     }
 

@@ -99,10 +99,7 @@ pub fn run(args: &Args) -> u8 {
         Ok(r) => r,
         Err(e) => return reader_error(args.json, &e),
     };
-    if let Err(e) = readers.wait_for_card(&reader, Some(wait)) {
-        return reader_error(args.json, &e);
-    }
-    let transport = match readers.connect(&reader) {
+    let transport = match readers.wait_and_connect(&reader, wait) {
         Ok(t) => t,
         Err(e) => return reader_error(args.json, &e),
     };
