@@ -99,6 +99,7 @@ pub fn run(args: &Args) -> u8 {
         Ok(r) => r,
         Err(e) => return reader_error(args.json, &e),
     };
+    let started = Instant::now();
     let transport = match readers.wait_and_connect(&reader, wait) {
         Ok(t) => t,
         Err(e) => return reader_error(args.json, &e),
@@ -126,7 +127,6 @@ pub fn run(args: &Args) -> u8 {
         reinsert_timeout: wait,
         ..ResumePolicy::default()
     };
-    let started = Instant::now();
     let result = read_resuming(
         &mut session,
         &mut transport,

@@ -125,7 +125,6 @@ public final class ReadPassport {
         }
         Path out = opt.containsKey("out") ? Path.of(opt.get("out")) : null;
 
-        long start = System.nanoTime();
         CardTerminal terminal;
         try {
             terminal = TerminalFactory.getDefault().terminals().getTerminal(readerName);
@@ -145,6 +144,7 @@ public final class ReadPassport {
         PassportService service = new PassportService(cardService, maxTransceive,
                 PassportService.DEFAULT_MAX_BLOCKSIZE, false, false);
         Map<String, byte[]> files = new LinkedHashMap<>();
+        long start = System.nanoTime(); // from connecting to the card, as idproof measures
         try {
             service.open();
             service.sendSelectApplet(false);
