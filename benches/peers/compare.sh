@@ -64,8 +64,7 @@ line2=${mrz[1]}
 doc=${line2:0:9}; doc=${doc%%<*}; birth=${line2:13:6}; expiry=${line2:21:6}
 row "idproof read" "idproof simulate (specimen)" "$IDPROOF" read --reader 'Virtual PCD 00 00' --mrz "${mrz[@]}" --json --out "$WORK/idproof"
 if command -v java > /dev/null && command -v mvn > /dev/null; then
-  row "JMRTD 0.8.6 (short APDUs)" "idproof simulate (specimen)" benches/peers/jmrtd/run.sh --doc "$doc" --birth "$birth" --expiry "$expiry" --out "$WORK/jmrtd"
-  row "JMRTD 0.8.6 (extended)" "idproof simulate (specimen)" benches/peers/jmrtd/run.sh --extended --doc "$doc" --birth "$birth" --expiry "$expiry" --out "$WORK/jmrtd-ext"
+  row "JMRTD 0.8.6" "idproof simulate (specimen)" benches/peers/jmrtd/run.sh --doc "$doc" --birth "$birth" --expiry "$expiry" --out "$WORK/jmrtd"
   same=yes
   for f in "$WORK"/jmrtd/*.bin; do cmp -s "$f" "$WORK/idproof/$(basename "$f")" || same=no; done
   [ -e "$WORK/jmrtd/DG2.bin" ] || same=no

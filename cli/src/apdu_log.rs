@@ -174,7 +174,7 @@ mod tests {
         let ext_auth = [&[0x00, 0x82, 0x00, 0x00, 0x28][..], &[0xAB; 40], &[0x28]].concat();
         assert_eq!(
             redact_command(&ext_auth),
-            "00 82 00 00 [37 bytes redacted: EXTERNAL AUTHENTICATE]"
+            "00 82 00 00 [42 bytes redacted: EXTERNAL AUTHENTICATE]"
         );
         let reply = [&[0xCD; 40][..], &[0x90, 0x00]].concat();
         assert_eq!(
