@@ -3,7 +3,9 @@
 //! Usage errors are clap's, which exit with code 2. Each subcommand returns its own exit
 //! code: 0 valid, 1 checked and failed, 3 reader/transport error.
 
+mod apdu_log;
 mod cmd;
+mod output;
 
 use std::process::ExitCode;
 
@@ -24,6 +26,12 @@ enum Command {
     Mrz(cmd::mrz::Args),
     /// Read the built-in virtual specimen passport end to end and report.
     Demo(cmd::demo::Args),
+    /// Read a chip through a PC/SC reader, verify it and save it.
+    Read(cmd::read::Args),
+    /// List the PC/SC readers.
+    Readers(cmd::readers::Args),
+    /// Serve a virtual passport to pcscd through vsmartcard's virtual reader (vpcd).
+    Simulate(cmd::simulate::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +39,9 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Mrz(args) => cmd::mrz::run(&args),
         Command::Demo(args) => cmd::demo::run(&args),
+        Command::Read(args) => cmd::read::run(&args),
+        Command::Readers(args) => cmd::readers::run(&args),
+        Command::Simulate(args) => cmd::simulate::run(&args),
     };
     ExitCode::from(code)
 }

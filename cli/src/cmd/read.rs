@@ -1,0 +1,259 @@
+//! `idproof read`: read a chip through a PC/SC reader, verify it, save it.
+//!
+//! `idproof read [--reader NAME] (--mrz LINE... | --doc-number N --birth YYMMDD --expiry YYMMDD)
+//! [--out DIR] [--apdu-log FILE] [--wait SECS] [--json]`
+//!
+//! Waits for a card, reads it with a progress bar (resuming when the card is taken off the
+//! reader and put back), verifies what was read and prints the summary or the JSON of the CLI
+//! contract. `--out DIR` writes every file read as raw bytes (`COM.bin`, `SOD.bin`,
+//! `DG1.bin`, …) and `report.json`. Reader problems (no pcscd, no reader, no card, card pulled
+//! out) exit 3 with one line saying what to do.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use idproof_core::ErrorCode;
+use idproof_core::mrz::{Mrz, MrzKey};
+use idproof_core::reader::{AccessKey, ReadOptions, ReadSession};
+use idproof_core::report::Verdict;
+use idproof_core::verify::verify_read;
+use idproof_pcsc::{PcscError, ReadFailure, Readers, ResumeEvent, ResumePolicy, read_resuming};
+use rand_core::{OsRng, UnwrapErr};
+
+use super::{EXIT_FAILED, EXIT_OK, EXIT_READER, EXIT_USAGE};
+use crate::apdu_log::LoggingTransport;
+use crate::output::{Human, Outcome, ReadOutput, progress_bar, show_progress};
+
+/// Arguments of `idproof read`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("key").required(true).args(["mrz", "doc_number", "can"])))]
+pub struct Args {
+    /// The reader to use: its full name or a unique part of it (`idproof readers` lists them).
+    /// Default: the first reader holding a card, else the first reader.
+    #[arg(long, value_name = "NAME")]
+    pub reader: Option<String>,
+    /// The MRZ printed on the document (TD1 3 lines, TD2/TD3 2 lines, or one string).
+    /// Quote it: `<` is special to the shell.
+    #[arg(long, num_args = 1..=3, value_name = "LINE")]
+    pub mrz: Vec<String>,
+    /// The document number (with --birth and --expiry, instead of --mrz).
+    #[arg(long, value_name = "N", requires_all = ["birth", "expiry"])]
+    pub doc_number: Option<String>,
+    /// Date of birth, YYMMDD.
+    #[arg(long, value_name = "YYMMDD", requires = "doc_number")]
+    pub birth: Option<String>,
+    /// Date of expiry, YYMMDD.
+    #[arg(long, value_name = "YYMMDD", requires = "doc_number")]
+    pub expiry: Option<String>,
+    /// The card access number (PACE; not supported yet).
+    #[arg(long, value_name = "CAN")]
+    pub can: Option<String>,
+    /// Write every file read (`COM.bin`, `SOD.bin`, `DG1.bin`, …) and `report.json` here.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Write an APDU trace here, secrets redacted.
+    #[arg(long, value_name = "FILE")]
+    pub apdu_log: Option<PathBuf>,
+    /// How long to wait for a card, and for a removed card to come back, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 20.0)]
+    pub wait: f64,
+    /// Print one JSON object on stdout; human output goes to stderr.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `idproof read` and returns the exit code.
+pub fn run(args: &Args) -> u8 {
+    let human = Human::new(args.json);
+    if args.can.is_some() {
+        eprintln!(
+            "error: --can is not supported yet (it needs PACE, which is not implemented); use --mrz or --doc-number/--birth/--expiry"
+        );
+        return EXIT_USAGE;
+    }
+    let (key, mrz) = match access_key(args) {
+        Ok(k) => k,
+        Err((code, detail)) => return key_error(args.json, code, &detail),
+    };
+    let Ok(wait) = Duration::try_from_secs_f64(args.wait) else {
+        eprintln!("error: --wait must be a number of seconds ≥ 0");
+        return EXIT_USAGE;
+    };
+    let log = match &args.apdu_log {
+        Some(path) => match File::create(path) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                eprintln!("error: cannot write the APDU log {}: {e}", path.display());
+                return EXIT_USAGE;
+            }
+        },
+        None => None,
+    };
+
+    let readers = match Readers::establish() {
+        Ok(r) => r,
+        Err(e) => return reader_error(args.json, &e),
+    };
+    let reader = match readers.choose(args.reader.as_deref()) {
+        Ok(r) => r,
+        Err(e) => return reader_error(args.json, &e),
+    };
+    let started = Instant::now();
+    let transport = match readers.wait_and_connect(&reader, wait) {
+        Ok(t) => t,
+        Err(e) => return reader_error(args.json, &e),
+    };
+    let capabilities = transport.capabilities();
+    human.line(&format!(
+        "idproof read: reader '{reader}' (responses up to {} bytes, extended length {})",
+        capabilities.max_response_len,
+        match capabilities.extended_length {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "probed",
+        }
+    ));
+    let mut transport = LoggingTransport::new(transport, log);
+    transport.note(&format!(
+        "reader '{reader}', ATR {}",
+        hex::encode_upper(transport.inner().atr())
+    ));
+
+    let options = capabilities.read_options(ReadOptions::default());
+    let mut session = ReadSession::new(key, options, Box::new(UnwrapErr(OsRng)));
+    let bar = progress_bar();
+    let policy = ResumePolicy {
+        reinsert_timeout: wait,
+        ..ResumePolicy::default()
+    };
+    let result = read_resuming(
+        &mut session,
+        &mut transport,
+        policy,
+        |p| show_progress(&bar, p),
+        |e| match e {
+            ResumeEvent::CardRemoved => bar.set_message("card removed: put it back"),
+            ResumeEvent::Reconnected => bar.set_message("card back: resuming"),
+        },
+    );
+    let elapsed = started.elapsed();
+    bar.finish_and_clear();
+    if let Err(e) = transport.flush() {
+        eprintln!("warning: the APDU log is incomplete: {e}");
+    }
+
+    let outcome = match result {
+        Ok(document) => {
+            let report = verify_read(&document, mrz.as_ref());
+            Outcome::Read(Box::new(document), report)
+        }
+        Err(ReadFailure::Reader(e)) => return reader_error(args.json, &e),
+        Err(ReadFailure::Session(e)) if matches!(e.code, ErrorCode::TagLost) => {
+            return reader_error(args.json, &PcscError::CardRemoved(reader));
+        }
+        Err(ReadFailure::Session(e)) if matches!(e.code, ErrorCode::Transport) => {
+            let error = transport
+                .inner()
+                .last_error()
+                .cloned()
+                .unwrap_or(PcscError::ReaderGone(reader));
+            return reader_error(args.json, &error);
+        }
+        Err(ReadFailure::Session(e)) => Outcome::Failed(e),
+    };
+    let mut output = ReadOutput::new(None, Some(&reader), &outcome, session.stats());
+    output.elapsed_ms = Some(u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX));
+    let json = match serde_json::to_string_pretty(&output) {
+        Ok(json) => json,
+        Err(e) => {
+            eprintln!("error: could not encode JSON: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    if let (Some(dir), Outcome::Read(document, _)) = (&args.out, &outcome)
+        && let Err(e) = write_out(dir, document, &json)
+    {
+        eprintln!("error: cannot write to {}: {e}", dir.display());
+        return EXIT_USAGE;
+    }
+    if args.json {
+        println!("{json}");
+    }
+    human.print(&output, &outcome);
+    if let Some(dir) = &args.out
+        && matches!(outcome, Outcome::Read(..))
+    {
+        human.line(&format!("  Saved to        {}", dir.display()));
+    }
+    if output.verdict == Verdict::Failed {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
+/// The access key, and the full MRZ when one was given (for the DG1 = MRZ check).
+fn access_key(args: &Args) -> Result<(AccessKey, Option<Mrz>), (ErrorCode, String)> {
+    if !args.mrz.is_empty() {
+        let mrz = Mrz::parse_lines(&args.mrz).map_err(|e| (ErrorCode::MrzFormat, e.to_string()))?;
+        return Ok((AccessKey::Mrz(MrzKey::from_mrz(&mrz)), Some(mrz)));
+    }
+    let (Some(number), Some(birth), Some(expiry)) = (&args.doc_number, &args.birth, &args.expiry)
+    else {
+        return Err((
+            ErrorCode::Usage,
+            "give --mrz, or --doc-number with --birth and --expiry".to_owned(),
+        ));
+    };
+    let key =
+        MrzKey::new(number, birth, expiry).map_err(|e| (ErrorCode::MrzFormat, e.to_string()))?;
+    Ok((AccessKey::Mrz(key), None))
+}
+
+/// A bad MRZ or key fields: checked and failed (exit 1, `MRZ_FORMAT`); a missing one is usage.
+fn key_error(json: bool, code: ErrorCode, detail: &str) -> u8 {
+    if code == ErrorCode::Usage {
+        eprintln!("error: {detail}");
+        return EXIT_USAGE;
+    }
+    print_failure_json(json, code.as_str(), detail);
+    eprintln!("error: {}: {detail}", code.as_str());
+    EXIT_FAILED
+}
+
+/// A reader/transport problem: one line on stderr saying what to do, exit 3.
+fn reader_error(json: bool, error: &PcscError) -> u8 {
+    let code = match error {
+        PcscError::CardRemoved(_) => ErrorCode::TagLost,
+        _ => ErrorCode::Transport,
+    };
+    let line = format!("{error}: {}", error.remedy());
+    print_failure_json(json, code.as_str(), &line);
+    eprintln!("error: {line}");
+    EXIT_READER
+}
+
+fn print_failure_json(json: bool, code: &str, detail: &str) {
+    if json {
+        let object = serde_json::json!({
+            "verdict": "failed",
+            "failures": [{"code": code, "detail": detail}],
+        });
+        println!("{object}");
+    }
+}
+
+/// Writes each file as `<name>.bin` and the report as `report.json` into `dir`.
+fn write_out(
+    dir: &Path,
+    document: &idproof_core::reader::Document,
+    report_json: &str,
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (file, bytes) in &document.files {
+        let name = format!("{}.bin", file.name().replace('/', "_"));
+        std::fs::write(dir.join(name), bytes)?;
+    }
+    std::fs::write(dir.join("report.json"), format!("{report_json}\n"))
+}

@@ -1,0 +1,87 @@
+//! `idproof simulate [--profile NAME] [--vpcd HOST:PORT]`: serve a virtual passport to pcscd.
+//!
+//! Puts the fixtures' virtual chip (the specimen passport, with any chip profile) into
+//! vsmartcard's virtual reader, so any PC/SC application — `idproof read`, JMRTD, gmrtd —
+//! sees a passport in "Virtual PCD 00 00". Once connected it prints `ready` and
+//! `MRZ: <lines joined by a space>` on stdout. A `tag-loss-at-N` profile takes the card out
+//! of the reader at the n-th APDU and puts it back after `--reinsert-after-ms`.
+
+use std::io::Write as _;
+use std::time::Duration;
+
+use idproof_fixtures::chip::profile_by_name;
+use idproof_fixtures::virtual_passport::VirtualPassport;
+use idproof_fixtures::vpcd::{self, DEFAULT_VPCD_ADDR, VpcdEvent};
+
+use super::{EXIT_FAILED, EXIT_OK, EXIT_READER, EXIT_USAGE};
+
+/// Arguments of `idproof simulate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The virtual chip's behaviour (`idproof demo --list-profiles` lists them).
+    #[arg(long, default_value = "specimen", value_name = "NAME")]
+    pub profile: String,
+    /// Where vpcd listens (35963 is reader "Virtual PCD 00 00", 35964 "… 00 01").
+    #[arg(long, default_value = DEFAULT_VPCD_ADDR, value_name = "HOST:PORT")]
+    pub vpcd: String,
+    /// After a scripted tag loss, how long the card stays out of the reader.
+    #[arg(long, default_value_t = 500, value_name = "MS")]
+    pub reinsert_after_ms: u64,
+    /// Log power, reset and APDU events on stderr.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+/// Serves until vpcd closes the connection (pcscd stopped); exit 3 if vpcd is unreachable.
+pub fn run(args: &Args) -> u8 {
+    let Some(profile) = profile_by_name(&args.profile) else {
+        eprintln!(
+            "error: unknown profile '{}'; `idproof demo --list-profiles` lists them",
+            args.profile
+        );
+        return EXIT_USAGE;
+    };
+    let passport = match VirtualPassport::specimen(profile) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: could not build the specimen passport: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    let mrz_line = passport.mrz.lines().join(" ");
+    let mut chip = passport.chip;
+    let verbose = args.verbose;
+    let result = vpcd::serve(
+        &args.vpcd,
+        &mut chip,
+        Duration::from_millis(args.reinsert_after_ms),
+        || {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "ready");
+            let _ = writeln!(out, "MRZ: {mrz_line}");
+            let _ = out.flush();
+        },
+        |event| match event {
+            VpcdEvent::TagLost => eprintln!("simulate: tag lost: card removed from the reader"),
+            VpcdEvent::Reinserted => eprintln!("simulate: card put back in the reader"),
+            VpcdEvent::Apdu { command, response } if verbose => {
+                eprintln!("simulate: APDU {command} bytes -> {response} bytes");
+            }
+            other if verbose => eprintln!("simulate: {other:?}"),
+            _ => {}
+        },
+    );
+    match result {
+        Ok(()) => {
+            eprintln!("simulate: vpcd closed the connection (pcscd stopped)");
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!(
+                "error: cannot serve the card to vpcd at {}: {e}: start pcscd with vsmartcard-vpcd (`.ci/pcsc-up.sh`)",
+                args.vpcd
+            );
+            EXIT_READER
+        }
+    }
+}

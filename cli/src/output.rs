@@ -1,0 +1,351 @@
+//! Output shared by the commands that read a chip (`demo`, `read`): the progress bar, the JSON
+//! object of the CLI contract (`verdict`, `failures`, `checks`, `access`, `apdus`, …), the
+//! human summary and the remedies.
+
+use std::fmt::Write as _;
+
+use idproof_core::lds::{DataGroup, Dg2, Dg11, LdsFile};
+use idproof_core::reader::{Document, Phase, Progress};
+use idproof_core::report::{CheckStatus, Report, Verdict};
+use idproof_core::{Error, ErrorCode};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+
+/// How a read ended: a document and its report, or an error.
+pub enum Outcome {
+    /// The chip was read and the document verified.
+    Read(Box<Document>, Report),
+    /// The read failed.
+    Failed(Error),
+}
+
+/// A progress bar on stderr: phase, file, bytes.
+pub fn progress_bar() -> ProgressBar {
+    ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr())
+}
+
+/// A bar with bytes while a file is read; a spinner alone in the other phases.
+fn style(with_bytes: bool) -> ProgressStyle {
+    let template = if with_bytes {
+        "{spinner} {msg:<32} [{bar:30}] {bytes:>9}/{total_bytes:<9}"
+    } else {
+        "{spinner} {msg:<32}"
+    };
+    ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
+}
+
+/// Shows one progress report on `bar`.
+pub fn show_progress(bar: &ProgressBar, p: &Progress) {
+    let message = match (p.phase, p.file) {
+        (Phase::Reading, Some(file)) => format!(
+            "reading {file} ({}/{})",
+            p.files_done + 1,
+            p.files_planned.max(p.files_done + 1)
+        ),
+        (Phase::Connecting, _) => "selecting the eMRTD application".to_owned(),
+        (Phase::AccessControl, _) => "BAC: opening secure messaging".to_owned(),
+        (Phase::Resuming, _) => "re-opening secure messaging".to_owned(),
+        (Phase::Complete, _) => "done".to_owned(),
+        (Phase::Reading, None) => "reading".to_owned(),
+    };
+    bar.set_style(style(p.file_bytes_total.is_some()));
+    bar.set_message(message);
+    let total = u64::try_from(p.file_bytes_total.unwrap_or(0)).unwrap_or(u64::MAX);
+    bar.set_length(total);
+    bar.set_position(u64::try_from(p.file_bytes_done).unwrap_or(u64::MAX));
+}
+
+/// The JSON object (`verdict`, `failures`, `checks`, `access`, `apdus` per the CLI contract).
+#[derive(Debug, Serialize)]
+pub struct ReadOutput {
+    /// The verdict.
+    pub verdict: Verdict,
+    failures: Vec<idproof_core::report::Failure>,
+    checks: Vec<idproof_core::report::Check>,
+    access: Option<idproof_core::reader::AccessInfo>,
+    apdus: usize,
+    bytes_sent: usize,
+    bytes_received: usize,
+    resumes: usize,
+    sm_restarts: usize,
+    extended_length_used: bool,
+    /// Time the exchanges would take on a 424 kbit/s NFC link (`demo`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub simulated_nfc_ms: Option<u64>,
+    /// The virtual chip's profile (`demo`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    profile: Option<String>,
+    /// The PC/SC reader (`read`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reader: Option<String>,
+    /// Wall time of the read, in milliseconds (`read`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<u64>,
+    document: Option<DocumentSummary>,
+    files: Vec<FileSummary>,
+}
+
+#[derive(Debug, Serialize)]
+struct DocumentSummary {
+    document_code: String,
+    issuing_state: String,
+    document_number: String,
+    surname: String,
+    given_names: String,
+    nationality: String,
+    birth_date: String,
+    sex: String,
+    expiry_date: String,
+    full_name_dg11: Option<String>,
+    place_of_birth_dg11: Option<String>,
+    face_image: Option<FaceSummary>,
+}
+
+#[derive(Debug, Serialize)]
+struct FaceSummary {
+    format: String,
+    width: u16,
+    height: u16,
+    bytes: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct FileSummary {
+    file: String,
+    bytes: usize,
+}
+
+impl ReadOutput {
+    /// The JSON object for `outcome`. `profile` is the virtual chip's (demo), `reader` the
+    /// PC/SC reader's name (read).
+    pub fn new(
+        profile: Option<&str>,
+        reader: Option<&str>,
+        outcome: &Outcome,
+        stats: idproof_core::reader::ReadStats,
+    ) -> Self {
+        let mut output = ReadOutput {
+            verdict: Verdict::Failed,
+            failures: Vec::new(),
+            checks: Vec::new(),
+            access: None,
+            apdus: stats.apdus,
+            bytes_sent: stats.bytes_sent,
+            bytes_received: stats.bytes_received,
+            resumes: stats.resumes,
+            sm_restarts: stats.sm_restarts,
+            simulated_nfc_ms: None,
+            extended_length_used: stats.extended_length_used,
+            profile: profile.map(str::to_owned),
+            reader: reader.map(str::to_owned),
+            elapsed_ms: None,
+            document: None,
+            files: Vec::new(),
+        };
+        match outcome {
+            Outcome::Failed(error) => {
+                output.failures.push(idproof_core::report::Failure {
+                    code: error.code.as_str().to_owned(),
+                    detail: error.detail.clone(),
+                });
+            }
+            Outcome::Read(document, report) => {
+                output.verdict = report.verdict;
+                output.failures.clone_from(&report.failures);
+                output.checks.clone_from(&report.checks);
+                output.access = Some(document.access);
+                output.document = summarize(document);
+                output.files = document
+                    .files
+                    .iter()
+                    .map(|(file, bytes)| FileSummary {
+                        file: file.name(),
+                        bytes: bytes.len(),
+                    })
+                    .collect();
+            }
+        }
+        output
+    }
+}
+
+fn summarize(document: &Document) -> Option<DocumentSummary> {
+    let dg1 = idproof_core::lds::Dg1::parse(document.file(LdsFile::Dg(DataGroup::DG1))?).ok()?;
+    let mrz = idproof_core::mrz::Mrz::parse(dg1.mrz_text()).ok()?;
+    let dg11 = document
+        .file(LdsFile::Dg(DataGroup::DG11))
+        .and_then(|raw| Dg11::parse(raw).ok());
+    let face = document
+        .file(LdsFile::Dg(DataGroup::DG2))
+        .and_then(|raw| Dg2::parse(raw).ok())
+        .and_then(|dg2| {
+            dg2.faces().next().map(|f| FaceSummary {
+                format: format!("{:?}", f.format),
+                width: f.width,
+                height: f.height,
+                bytes: f.data.len(),
+            })
+        });
+    Some(DocumentSummary {
+        document_code: mrz.document_code().to_owned(),
+        issuing_state: mrz.issuing_state().to_owned(),
+        document_number: mrz.document_number().to_owned(),
+        surname: mrz.surname().to_owned(),
+        given_names: mrz.given_names().to_owned(),
+        nationality: mrz.nationality().to_owned(),
+        birth_date: mrz.birth_date().to_owned(),
+        sex: mrz.sex().to_owned(),
+        expiry_date: mrz.expiry_date().to_owned(),
+        full_name_dg11: dg11.as_ref().and_then(|d| d.full_name.clone()),
+        place_of_birth_dg11: dg11.as_ref().and_then(|d| d.place_of_birth.clone()),
+        face_image: face,
+    })
+}
+
+/// Human-readable output: stdout normally, stderr when `--json` owns stdout.
+pub struct Human {
+    to_stderr: bool,
+}
+
+impl Human {
+    /// Human output to stderr when `json`, else to stdout.
+    pub fn new(json: bool) -> Self {
+        Self { to_stderr: json }
+    }
+
+    /// One line.
+    pub fn line(&self, text: &str) {
+        if self.to_stderr {
+            eprintln!("{text}");
+        } else {
+            println!("{text}");
+        }
+    }
+
+    /// The summary: document, files, access, checks, verdict.
+    pub fn print(&self, output: &ReadOutput, outcome: &Outcome) {
+        if let Outcome::Failed(error) = outcome {
+            self.line(&format!("read failed: {} — {}", error.code, error.detail));
+            self.line(&remedy(error.code));
+        }
+        if let Some(d) = &output.document {
+            self.line("");
+            self.line(&format!(
+                "  Name            {} {}",
+                d.given_names, d.surname
+            ));
+            if let Some(full) = &d.full_name_dg11 {
+                self.line(&format!("  Full name (DG11) {full}"));
+            }
+            self.line(&format!(
+                "  Document        {} {} of {}",
+                d.document_code.trim_end_matches('<'),
+                d.document_number,
+                d.issuing_state
+            ));
+            self.line(&format!("  Nationality     {}", d.nationality));
+            self.line(&format!("  Born            {} ({})", d.birth_date, d.sex));
+            self.line(&format!("  Expires         {}", d.expiry_date));
+            if let Some(face) = &d.face_image {
+                self.line(&format!(
+                    "  Face image      {} {}x{}, {} bytes",
+                    face.format, face.width, face.height, face.bytes
+                ));
+            }
+        }
+        if !output.files.is_empty() {
+            let files: Vec<String> = output
+                .files
+                .iter()
+                .map(|f| format!("{} ({} B)", f.file, f.bytes))
+                .collect();
+            self.line(&format!("  Files read      {}", files.join(", ")));
+        }
+        if let Some(access) = &output.access {
+            self.line(&format!(
+                "  Access          {} with the MRZ key",
+                access.protocol
+            ));
+            let mut traffic = format!(
+                "  Traffic         {} APDUs, {} bytes sent, {} received, {} short reads",
+                output.apdus,
+                output.bytes_sent,
+                output.bytes_received,
+                if output.extended_length_used {
+                    "extended-length and"
+                } else {
+                    "only"
+                },
+            );
+            if let Some(ms) = output.simulated_nfc_ms {
+                let _ = write!(traffic, "; {ms} ms on a simulated NFC link");
+            }
+            if let Some(ms) = output.elapsed_ms {
+                let _ = write!(traffic, "; {ms} ms");
+            }
+            self.line(&traffic);
+            if output.resumes > 0 {
+                self.line(&format!(
+                    "  Resumed         {} time(s) after the tag was lost, at the byte reached",
+                    output.resumes
+                ));
+            }
+            if output.sm_restarts > 0 {
+                self.line(&format!(
+                    "  Re-opened       {} time(s): the chip closed secure messaging on a length it refused",
+                    output.sm_restarts
+                ));
+            }
+        }
+        if !output.checks.is_empty() {
+            self.line("");
+            self.line("  Checks");
+            for check in &output.checks {
+                let status = match check.status {
+                    CheckStatus::Passed => "passed",
+                    CheckStatus::Failed => "FAILED",
+                    CheckStatus::NotPerformed => "not performed",
+                };
+                let mut text = format!("    {:<22} {status}", check.name.as_str());
+                if let Some(code) = &check.code {
+                    let _ = write!(text, " {code}");
+                }
+                if let Some(detail) = &check.detail {
+                    let _ = write!(text, " — {detail}");
+                }
+                self.line(&text);
+            }
+        }
+        self.line("");
+        self.line(&format!(
+            "  Verdict         {}",
+            verdict_word(output.verdict)
+        ));
+    }
+}
+
+fn verdict_word(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Authentic => "authentic",
+        Verdict::Failed => "failed",
+        Verdict::Incomplete => "incomplete (passive authentication is not implemented yet)",
+    }
+}
+
+/// What a person should do about an error, in plain words.
+pub fn remedy(code: ErrorCode) -> String {
+    let text = match code {
+        ErrorCode::AccessDenied => {
+            "the chip refused the key: re-scan the MRZ or check the document number and dates"
+        }
+        ErrorCode::TagLost => "the chip left the field: hold the phone still on the document",
+        ErrorCode::Unsupported => "the chip offers no access protocol idproof can use yet",
+        ErrorCode::SecureMessaging => {
+            "the chip's replies failed their integrity check: try again; if it persists the chip may be faulty or tampered with"
+        }
+        _ => "try again; if it persists, report the error code",
+    };
+    format!("  what to do: {text}")
+}
