@@ -170,7 +170,7 @@ fn self_signed_roots_verify_with_their_own_key() {
             "FI_CSCA.der",
             ec(Sha512, CurveName::BrainpoolP512r1, true, 512),
         ),
-        ("UK_CSCA.der", ec(Sha256, CurveName::P384, true, 384)),
+        ("UK_CSCA.der", ec(Sha384, CurveName::P384, true, 384)),
     ];
     for (file, expected) in roots {
         let got = check(file, file).unwrap_or_else(|e| panic!("{file}: {e}"));
