@@ -2,6 +2,13 @@
 //! a digest algorithm, RSASSA-PSS parameters and our own EMSA-PSS decoder against the crate, the
 //! negative-modulus quirk, and truncated or random inputs (never a panic).
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::many_single_char_names,
+    clippy::single_match_else,
+    clippy::indexing_slicing
+)]
+
 mod signature_common;
 
 use idproof_core::crypto::signature::{
