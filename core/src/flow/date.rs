@@ -58,7 +58,7 @@ pub(crate) fn digits(text: &str) -> Option<u16> {
 
 /// Gregorian leap year rule: every 4th year, except centuries not divisible by 400.
 pub fn is_leap_year(year: u16) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 fn days_in_month(year: u16, month: u8) -> u8 {

@@ -178,7 +178,13 @@ impl ReferenceBackend {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        for nibble in [byte >> 4, byte & 0x0f] {
+            out.extend(char::from_digit(u32::from(nibble), 16));
+        }
+    }
+    out
 }
 
 impl Backend for ReferenceBackend {
@@ -250,9 +256,8 @@ impl Backend for ReferenceBackend {
     fn send_sms(&mut self, session: &SessionId, phone: &PhoneNumber) -> Result<(), BackendError> {
         self.up()?;
         self.proofed_session(session)?;
-        let r = self.random(b"sms");
-        let n = u32::from_be_bytes([r[0], r[1], r[2], r[3]]) % 1_000_000;
-        let code = format!("{n:06}");
+        let [b0, b1, b2, b3, ..] = self.random(b"sms");
+        let code = format!("{:06}", u32::from_be_bytes([b0, b1, b2, b3]) % 1_000_000);
         let now = self.now;
         let record = self.proofed_session(session)?;
         if record.sms_wrong >= SMS_MAX_WRONG {

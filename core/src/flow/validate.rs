@@ -237,6 +237,8 @@ pub fn cpr_birth_year(yy: u8, seventh: u8) -> Option<u16> {
     if yy > 99 {
         return None;
     }
+    // The rows of the CPR office's table, kept as printed there.
+    #[allow(clippy::match_same_arms)]
     let century: u16 = match seventh {
         0..=3 => 1900,
         4 | 9 if yy <= 36 => 2000,
