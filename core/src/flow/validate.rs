@@ -444,15 +444,20 @@ pub fn not_expired(expiry_yymmdd: &str, today: Date) -> Result<Date, ValidationE
 /// A date of birth `YYMMDD` that exists in the 1900s or the 2000s (the century is not in the
 /// MRZ, so 29 February of `00` is accepted: 2000 was a leap year).
 pub fn birth_date(yymmdd: &str) -> Result<(), ValidationError> {
-    let bad = ValidationError::DocDate {
-        field: "birth_date",
-    };
-    let (yy, month, day) = split_yymmdd(yymmdd).ok_or_else(|| bad.clone())?;
-    if Date::new(1900 + yy, month, day).is_some() || Date::new(2000 + yy, month, day).is_some() {
+    if yymmdd_exists(yymmdd) {
         Ok(())
     } else {
-        Err(bad)
+        Err(ValidationError::DocDate {
+            field: "birth_date",
+        })
     }
+}
+
+/// `YYMMDD` is a real date in the 1900s or the 2000s.
+fn yymmdd_exists(yymmdd: &str) -> bool {
+    split_yymmdd(yymmdd).is_some_and(|(yy, month, day)| {
+        Date::new(1900 + yy, month, day).is_some() || Date::new(2000 + yy, month, day).is_some()
+    })
 }
 
 /// The MRZ the chip is opened with: scanned by the camera (or typed in full), or the three
@@ -515,9 +520,11 @@ pub fn manual_mrz(
 ) -> Result<AccessMrz, ValidationError> {
     let key = MrzKey::new(document_number, birth, expiry)?;
     birth_date(birth)?;
-    split_yymmdd(expiry).ok_or(ValidationError::DocDate {
-        field: "expiry_date",
-    })?;
+    if !yymmdd_exists(expiry) {
+        return Err(ValidationError::DocDate {
+            field: "expiry_date",
+        });
+    }
     Ok(AccessMrz::Manual {
         key,
         document_number: document_number
