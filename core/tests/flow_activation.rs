@@ -4,6 +4,8 @@
 
 mod flow_support;
 
+use std::fmt::Write as _;
+
 use flow_support::*;
 use idproof_core::ErrorCode;
 use idproof_core::flow::{
@@ -29,7 +31,7 @@ fn manual(number: &str, birth: &str, expiry: &str) -> Event {
 #[test]
 fn happy_path_with_p_code_today_ends_not_met_for_missing_anti_clone() {
     let mut h = Harness::new();
-    h.to_mrz(true);
+    h.walk_to_mrz(true);
     assert_eq!(h.flow.p_code_attempts_left(), Some(3));
     h.scan_passport();
     h.chip_read(report_without_anti_clone(), false);
@@ -50,7 +52,7 @@ fn happy_path_with_p_code_today_ends_not_met_for_missing_anti_clone() {
 #[test]
 fn happy_path_with_fully_passed_read_is_substantial_and_uses_up_the_p_code() {
     let mut h = Harness::new();
-    h.to_mrz(true);
+    h.walk_to_mrz(true);
     h.scan_passport();
     h.chip_read(report_fully_passed(), true);
     h.face_passes();
@@ -67,13 +69,13 @@ fn happy_path_with_fully_passed_read_is_substantial_and_uses_up_the_p_code() {
     // The P code was used successfully: a second flow cannot use it.
     let mut again = Harness::new();
     again.backend = h.backend;
-    again.to_mrz_until_identifier();
+    again.walk_to_identifier();
     let step = again.err(Event::EnterPCode(P_CODE.into()), "P_CODE_USED");
     assert_eq!(step, Step::Identifier);
 }
 
 impl Harness {
-    fn to_mrz_until_identifier(&mut self) {
+    fn walk_to_identifier(&mut self) {
         self.ok(Event::ChoosePassportOrIdCard);
         self.ok(Event::AcceptTerms { accepted: true });
         self.ok(Event::ChooseDocumentKind(DocumentKind::Passport));
@@ -116,7 +118,7 @@ fn happy_path_with_cpr_and_id_card_typed_by_hand() {
 #[test]
 fn cpr_without_modulus_11_is_accepted_with_a_warning() {
     let mut h = Harness::new();
-    h.to_mrz_until_identifier();
+    h.walk_to_identifier();
     let actions = h.ok(Event::EnterCpr("010165-0000".into()));
     assert!(matches!(
         actions.as_slice(),
@@ -128,7 +130,7 @@ fn cpr_without_modulus_11_is_accepted_with_a_warning() {
 #[test]
 fn read_chip_uses_the_backend_nonce_as_the_aa_challenge() {
     let mut h = Harness::new();
-    h.to_mrz(false);
+    h.walk_to_mrz(false);
     let Action::ReadChip {
         access_key,
         challenge,
@@ -198,7 +200,7 @@ fn wrong_country_codes_are_refused_and_specimens_only_in_tests() {
 #[test]
 fn wrong_identifiers_are_refused_at_the_identifier_step() {
     let mut h = Harness::new();
-    h.to_mrz_until_identifier();
+    h.walk_to_identifier();
     for (input, code) in [
         ("1234567", "P_CODE_FORMAT"),
         ("123456789", "P_CODE_FORMAT"),
@@ -227,11 +229,11 @@ fn wrong_identifiers_are_refused_at_the_identifier_step() {
 fn p_code_expires_after_60_days() {
     let mut h = Harness::new();
     h.backend.advance(60 * 24 * 3600);
-    h.to_mrz_until_identifier();
+    h.walk_to_identifier();
     h.ok(Event::EnterPCode(P_CODE.into()));
     let mut late = Harness::new();
     late.backend.advance(61 * 24 * 3600);
-    late.to_mrz_until_identifier();
+    late.walk_to_identifier();
     assert_eq!(
         late.err(Event::EnterPCode(P_CODE.into()), "P_CODE_EXPIRED"),
         Step::Identifier
@@ -246,7 +248,7 @@ fn p_code_allows_three_attempts() {
         if let Some(b) = backend.take() {
             h.backend = b;
         }
-        h.to_mrz(true);
+        h.walk_to_mrz(true);
         assert_eq!(h.flow.p_code_attempts_left(), Some(4 - attempt));
         h.scan_passport();
         h.chip_read(report_without_anti_clone(), false);
@@ -256,7 +258,7 @@ fn p_code_allows_three_attempts() {
     }
     let mut h = Harness::new();
     h.backend = backend.unwrap();
-    h.to_mrz_until_identifier();
+    h.walk_to_identifier();
     assert_eq!(
         h.err(Event::EnterPCode(P_CODE.into()), "P_CODE_ATTEMPTS"),
         Step::Identifier
@@ -266,7 +268,7 @@ fn p_code_allows_three_attempts() {
 #[test]
 fn wrong_mrz_inputs_are_refused_at_the_mrz_step() {
     let mut h = Harness::new();
-    h.to_mrz(false);
+    h.walk_to_mrz(false);
     let good = passport();
     let bad_digit = good.replacen("L898902C3", "L898902C4", 1);
     let id_card = td1("ID", "DNK", NAME, DOC_NO, BIRTH, EXPIRY);
@@ -301,7 +303,7 @@ fn wrong_mrz_inputs_are_refused_at_the_mrz_step() {
 #[test]
 fn country_mismatch_with_dg1_sends_the_person_back_to_the_mrz() {
     let mut h = Harness::new();
-    h.to_mrz(false);
+    h.walk_to_mrz(false);
     h.ok(manual(DOC_NO, BIRTH, EXPIRY));
     let swedish = td3("SWE", NAME, DOC_NO, BIRTH, EXPIRY);
     let step = h.err(
@@ -321,7 +323,7 @@ fn country_mismatch_with_dg1_sends_the_person_back_to_the_mrz() {
 #[test]
 fn dg1_must_be_the_mrz_used_for_access() {
     let mut h = Harness::new();
-    h.to_mrz(false);
+    h.walk_to_mrz(false);
     h.scan_passport();
     let other = td3("DNK", NAME, "X12345678", BIRTH, EXPIRY);
     let step = h.err(
@@ -347,7 +349,7 @@ fn dg1_must_be_the_mrz_used_for_access() {
 #[test]
 fn dg1_of_another_kind_or_expired_is_refused() {
     let mut h = Harness::new();
-    h.to_mrz(false);
+    h.walk_to_mrz(false);
     h.ok(manual(DOC_NO, BIRTH, EXPIRY));
     let card = td1("ID", "DNK", NAME, DOC_NO, BIRTH, EXPIRY);
     let step = h.err(
@@ -363,11 +365,10 @@ fn dg1_of_another_kind_or_expired_is_refused() {
     let mut config = config();
     config.today = idproof_core::flow::Date::new(2031, 4, 15).unwrap();
     let mut late = Harness::with_config(config);
-    late.to_mrz(false);
+    late.walk_to_mrz(false);
     late.scan_passport();
     let mut next_day = late.flow.snapshot();
     next_day.step = Step::Country;
-    let mut config = config;
     config.today = idproof_core::flow::Date::new(2031, 4, 16).unwrap();
     // The flow's day is fixed when it is built; a resumed flow the next day refuses the scan.
     let mut resumed = Harness::with_config(config);
@@ -380,7 +381,7 @@ fn dg1_of_another_kind_or_expired_is_refused() {
 #[test]
 fn chip_failures_can_be_retried_or_send_back_to_the_mrz() {
     let mut h = Harness::new();
-    h.to_mrz(false);
+    h.walk_to_mrz(false);
     h.scan_passport();
     assert_eq!(
         h.err(Event::ChipReadFailed(ErrorCode::TagLost), "TAG_LOST"),
@@ -391,7 +392,7 @@ fn chip_failures_can_be_retried_or_send_back_to_the_mrz() {
         Step::ReadingChip
     );
     let empty = idproof_core::reader::Document {
-        files: Default::default(),
+        files: std::collections::BTreeMap::default(),
         ..document(&passport(), false)
     };
     assert_eq!(
@@ -421,7 +422,7 @@ fn chip_failures_can_be_retried_or_send_back_to_the_mrz() {
 #[test]
 fn face_failures_allow_retries_then_end_the_flow() {
     let mut h = Harness::new();
-    h.to_mrz(true);
+    h.walk_to_mrz(true);
     h.scan_passport();
     h.chip_read(report_without_anti_clone(), false);
     let liveness_failed = FaceResult {
@@ -458,7 +459,7 @@ fn face_failures_allow_retries_then_end_the_flow() {
 fn wrong_credentials_are_refused_at_their_steps() {
     let mut h = Harness::new();
     h.backend.take_user_id("taken.user");
-    h.to_mrz(false);
+    h.walk_to_mrz(false);
     h.scan_passport();
     h.chip_read(report_without_anti_clone(), false);
     h.face_passes();
@@ -504,7 +505,7 @@ fn wrong_credentials_are_refused_at_their_steps() {
 
 fn at_sms_code() -> Harness {
     let mut h = Harness::new();
-    h.to_mrz(false);
+    h.walk_to_mrz(false);
     h.scan_passport();
     h.chip_read(report_without_anti_clone(), false);
     h.face_passes();
@@ -577,7 +578,7 @@ fn a_resent_code_does_not_reset_the_wrong_entry_count() {
 #[test]
 fn an_unavailable_backend_keeps_the_step_and_retry_resends() {
     let mut h = Harness::new();
-    h.to_mrz_until_identifier();
+    h.walk_to_identifier();
     h.backend.set_unavailable(true);
     assert_eq!(
         h.err(Event::EnterPCode(P_CODE.into()), "BACKEND_UNAVAILABLE"),
@@ -605,7 +606,7 @@ fn an_unavailable_backend_keeps_the_step_and_retry_resends() {
 #[test]
 fn a_used_nonce_is_refused_and_the_document_part_restarts() {
     let mut h = Harness::new();
-    h.to_mrz(false);
+    h.walk_to_mrz(false);
     h.scan_passport();
     h.chip_read(report_without_anti_clone(), false);
     let Ok(actions) = h.flow.handle(Event::Face(face_ok())) else {
@@ -614,11 +615,10 @@ fn a_used_nonce_is_refused_and_the_document_part_restarts() {
     let [Action::SubmitEvidence(evidence)] = actions.as_slice() else {
         panic!("{actions:?}")
     };
-    use idproof_core::flow::Backend;
-    let first = h.backend.submit_evidence(evidence);
+    let first = idproof_core::flow::Backend::submit_evidence(&mut h.backend, evidence);
     assert!(first.is_ok());
     // The app "did not hear" the answer and submits again: the nonce is spent.
-    let second = h.backend.submit_evidence(evidence);
+    let second = idproof_core::flow::Backend::submit_evidence(&mut h.backend, evidence);
     assert_eq!(second, Err(BackendError::Nonce));
     let step = h.err(
         Event::Backend(BackendReply::EvidenceSubmitted(second)),
@@ -633,7 +633,7 @@ fn a_used_nonce_is_refused_and_the_document_part_restarts() {
 fn backward_navigation_drops_what_was_entered() {
     let mut h = Harness::new();
     assert_eq!(h.err(Event::Back, "BACK_NOT_ALLOWED"), Step::ChooseMethod);
-    h.to_mrz(false);
+    h.walk_to_mrz(false);
     h.scan_passport();
     let expected = [
         Step::Mrz,
@@ -676,7 +676,7 @@ fn events_out_of_order_are_refused_without_moving() {
 fn serialized_state_never_holds_personal_data() {
     for use_p_code in [true, false] {
         let mut h = Harness::new();
-        h.to_mrz(use_p_code);
+        h.walk_to_mrz(use_p_code);
         h.scan_passport();
         h.chip_read(report_fully_passed(), true);
         h.face_passes();
@@ -710,16 +710,16 @@ fn serialized_state_never_holds_personal_data() {
 #[test]
 fn debug_output_never_holds_personal_data() {
     let mut h = Harness::new();
-    h.to_mrz(true);
+    h.walk_to_mrz(true);
     let read = h.scan_passport();
     let mut seen = format!("{:?} {read:?}", h.flow);
     h.chip_read(report_fully_passed(), true);
     let actions = h.flow.handle(Event::Face(face_ok())).unwrap();
-    seen += &format!("{actions:?}");
+    write!(seen, "{actions:?}").unwrap();
     if let [Action::SubmitEvidence(e)] = actions.as_slice() {
-        seen += &format!("{e:?} {:?} {:?}", e.applicant, e.mrz);
+        write!(seen, "{e:?} {:?} {:?}", e.applicant, e.mrz).unwrap();
     }
-    seen += &format!("{:?}", Event::EnterCpr(CPR.into()));
+    write!(seen, "{:?}", Event::EnterCpr(CPR.into())).unwrap();
     for secret in &h.secrets {
         assert!(!seen.contains(secret.as_str()), "{secret} in {seen}");
     }
@@ -728,7 +728,7 @@ fn debug_output_never_holds_personal_data() {
 #[test]
 fn resume_restarts_before_proofing_and_continues_after_it() {
     let mut h = Harness::new();
-    h.to_mrz(true);
+    h.walk_to_mrz(true);
     h.scan_passport();
     let snapshot = h.flow.snapshot();
     assert_eq!(snapshot.step, Step::Country);
@@ -783,7 +783,7 @@ fn inconsistent_or_unknown_snapshots_are_refused() {
 #[test]
 fn every_flow_error_has_a_catalogue_message() {
     let mut h = Harness::new();
-    h.to_mrz_until_identifier();
+    h.walk_to_identifier();
     let e = h.send(Event::EnterPCode("1".into())).unwrap_err();
     assert_eq!(e.message(Lang::En), Code::PCodeFormat.message(Lang::En));
     assert!(e.message(Lang::En).contains("8 digits"));

@@ -253,7 +253,7 @@ impl Harness {
     }
 
     /// Drives the flow to `Step::Mrz` with a P code (or a CPR) and the given kind and country.
-    pub fn to_mrz(&mut self, use_p_code: bool) {
+    pub fn walk_to_mrz(&mut self, use_p_code: bool) {
         self.ok(Event::ChoosePassportOrIdCard);
         self.ok(Event::AcceptTerms { accepted: true });
         self.ok(Event::ChooseDocumentKind(
