@@ -659,6 +659,27 @@ fn backward_navigation_drops_what_was_entered() {
 }
 
 #[test]
+fn back_from_the_chip_or_face_step_returns_to_the_mrz_and_keeps_the_nonce() {
+    let mut h = Harness::new();
+    h.walk_to_mrz(true);
+    h.scan_passport();
+    h.ok(Event::Back);
+    assert_eq!(h.flow.step(), Step::Mrz);
+    h.scan_passport();
+    h.chip_read(report_without_anti_clone(), false);
+    h.ok(Event::Back);
+    assert_eq!(h.flow.step(), Step::Mrz);
+    // The chip data was dropped: a face result now is out of order.
+    assert_eq!(h.err(Event::Face(face_ok()), "UNEXPECTED_EVENT"), Step::Mrz);
+    let actions = h.ok(scan(passport()));
+    assert_eq!(actions[0].name(), "read_chip", "no second nonce needed");
+    h.chip_read(report_without_anti_clone(), false);
+    h.face_passes();
+    h.credentials();
+    assert_eq!(h.err(Event::Back, "BACK_NOT_ALLOWED"), Step::Done);
+}
+
+#[test]
 fn events_out_of_order_are_refused_without_moving() {
     let mut h = Harness::new();
     for event in [
