@@ -196,7 +196,7 @@ impl BackendError {
 }
 
 /// MitID's identity-proofing backend, as the flow needs it. The real app implements this over
-/// its API (uniffi foreign trait on mobile); [`super::reference::ReferenceBackend`] is the
+/// its API (uniffi foreign trait on mobile); `flow::reference::ReferenceBackend` is the
 /// embedded implementation for tests and the demo.
 pub trait Backend {
     /// Whether a P code exists, is unexpired (60 days), unused and has attempts left.

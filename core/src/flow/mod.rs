@@ -715,7 +715,7 @@ impl ActivationFlow {
                     self.step = Step::SmsCode;
                     Ok(vec![])
                 }
-                Err(BackendError::SmsBlocked) => self.fail(Code::SmsBlocked),
+                Err(e @ BackendError::SmsBlocked) => self.fail(e.into()),
                 Err(e) => self.backend_failed(e, Step::Phone),
             },
             (Step::SmsCode, Event::EnterSmsCode(text)) => {
@@ -732,7 +732,7 @@ impl ActivationFlow {
                         self.step = Step::Usage;
                         Ok(vec![])
                     }
-                    Err(BackendError::SmsBlocked) => self.fail(Code::SmsBlocked),
+                    Err(e @ BackendError::SmsBlocked) => self.fail(e.into()),
                     Err(e) => self.backend_failed(e, Step::SmsCode),
                 }
             }
@@ -896,7 +896,9 @@ impl ActivationFlow {
             return Ok(vec![Action::SubmitEvidence(Box::new(evidence))]);
         }
         if self.face_attempts >= self.config.max_face_attempts {
-            return self.fail(Code::FaceAttempts);
+            return self.fail(FlowError::Face {
+                code: Code::FaceAttempts,
+            });
         }
         Err(FlowError::Face {
             code: if result.liveness == Outcome::Passed {
@@ -958,17 +960,15 @@ impl ActivationFlow {
         Err(FlowError::Backend(error))
     }
 
-    fn fail(&mut self, code: Code) -> Result<Vec<Action>, FlowError> {
+    /// Ends the flow with `error`, dropping every piece of personal data held.
+    fn fail(&mut self, error: FlowError) -> Result<Vec<Action>, FlowError> {
         self.rewind(Step::Country);
         self.user_id = None;
         self.phone = None;
         self.pending_sms_code = None;
         self.step = Step::Failed;
-        self.failure = Some(code);
-        Err(match code {
-            Code::FaceAttempts => FlowError::Face { code },
-            _ => FlowError::Backend(BackendError::SmsBlocked),
-        })
+        self.failure = Some(error.code());
+        Err(error)
     }
 
     /// Goes back to `to`, dropping what was collected at `to` and after it.

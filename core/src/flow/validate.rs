@@ -5,7 +5,8 @@
 //! functions that depend on the date take `today`. Validated values that are personal data
 //! ([`PCode`], [`Cpr`], [`UserId`], [`PhoneNumber`], [`SmsCode`], [`AccessMrz`]) redact
 //! themselves in `Debug` and are not serializable, so they cannot leak into logs or state at
-//! rest by accident. Errors never contain the values either (they name fields and positions).
+//! rest by accident; the typed strings are zeroized on drop. Errors never contain the values
+//! either (they name fields and positions).
 //!
 //! Rules and their sources: `../shared/notes/mitid-flow.md` §2 (P code), §3 (user ID, phone),
 //! §6 (CPR), §7 (names), §8 (country codes), and the ICAO 9303 parts cited per function.
@@ -13,6 +14,7 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::countries::{self, CodeKind};
 use super::date::{Date, digits};
@@ -174,7 +176,7 @@ macro_rules! redacted_debug {
 
 /// A P code in the right format (8 digits). Whether it exists, is unexpired (60 days), unused
 /// and has attempts left is the backend's business.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct PCode(String);
 
 impl PCode {
@@ -198,9 +200,10 @@ pub fn p_code(input: &str) -> Result<PCode, ValidationError> {
 // CPR
 
 /// A CPR number with a real birth date that is not in the future.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct Cpr {
     digits: String,
+    #[zeroize(skip)]
     birth_date: Date,
     modulus11: bool,
 }
@@ -591,7 +594,7 @@ pub fn names(typed: &str, mrz_name: &str) -> Result<NameMatch, ValidationError> 
 
 /// A user ID in its case-folded form (lower case, `ÆØÅ` → `æøå`), which is what the backend
 /// stores and compares: upper and lower case make no difference.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct UserId(String);
 
 impl UserId {
@@ -647,7 +650,7 @@ pub fn user_id(input: &str) -> Result<UserId, ValidationError> {
 // Phone and SMS code
 
 /// A phone number in E.164 form, `+` and digits.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct PhoneNumber(String);
 
 impl PhoneNumber {
@@ -682,7 +685,7 @@ pub fn phone(input: &str) -> Result<PhoneNumber, ValidationError> {
 }
 
 /// An SMS validation code as typed.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct SmsCode(String);
 
 impl SmsCode {
