@@ -6,7 +6,7 @@
 //! reads a clock or owns a thread; randomness is injected.
 //!
 //! Module map (one concern each): [`mrz`] · [`codec`] · [`crypto`] · [`sm`] · [`access`] ·
-//! [`lds`] · [`reader`] · [`report`] · [`error`].
+//! [`lds`] · [`reader`] · [`report`] · [`flow`] (the MitID activation flow) · [`error`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![cfg_attr(
@@ -23,6 +23,7 @@ pub mod access;
 pub mod codec;
 pub mod crypto;
 pub mod error;
+pub mod flow;
 pub mod lds;
 pub mod mrz;
 pub mod reader;

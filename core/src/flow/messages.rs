@@ -1,0 +1,612 @@
+//! Stable codes and the user-facing message catalogue.
+//!
+//! Every error the flow and its validators produce carries a [`Code`] whose string form
+//! ([`Code::as_str`]) never changes once released: apps, the CLI's JSON, the FFI and the
+//! backend match on it. The text shown to a person comes from [`CATALOGUE`], a table with one
+//! row per code and one column per language. Only English exists today; Danish is added by
+//! filling the `da` column (and [`Lang::Da`]), with English as the fallback for any gap.
+//!
+//! Messages never contain personal data: they are fixed texts, not templates.
+
+use serde::{Deserialize, Serialize};
+
+/// A stable failure, warning or reason code of the activation flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "&'static str", try_from = "String")]
+#[non_exhaustive]
+pub enum Code {
+    /// A P code is not exactly 8 digits.
+    PCodeFormat,
+    /// The backend does not know this P code.
+    PCodeUnknown,
+    /// The P code is older than its validity (60 days).
+    PCodeExpired,
+    /// The P code was already used successfully.
+    PCodeUsed,
+    /// The P code's attempts are used up.
+    PCodeAttempts,
+    /// A CPR number is not DDMMYY-SSSS or DDMMYYSSSS.
+    CprFormat,
+    /// The first six digits of a CPR number are not a real date.
+    CprDate,
+    /// The CPR birth date is after today.
+    CprFuture,
+    /// Warning only: the CPR number fails the modulus 11 check that numbers issued before 1 October 2007 pass.
+    CprModulus11,
+    /// Not an ICAO issuing-state or organisation code.
+    CountryUnknown,
+    /// A specimen code (UTO) outside a test build.
+    CountrySpecimen,
+    /// The document's issuing state differs from the chosen country.
+    Country,
+    /// The MRZ document code does not match the chosen document kind.
+    DocKind,
+    /// The MRZ document code is neither a passport nor an ID card (e.g. AC crew certificate, visa).
+    DocKindUnsupported,
+    /// The document's date of expiry is before today.
+    DocExpired,
+    /// A date of the document (YYMMDD) is not a real date.
+    DocDate,
+    /// The text is not a well-formed MRZ.
+    MrzFormat,
+    /// An MRZ check digit does not match its field.
+    MrzCheckDigit,
+    /// The chip's DG1 differs from the MRZ used to open it.
+    MrzMismatch,
+    /// A typed name differs from the MRZ name after ICAO transliteration.
+    NameMismatch,
+    /// A user ID is shorter than 5 or longer than 48 characters.
+    UserIdLength,
+    /// A user ID holds a character outside the allowed set.
+    UserIdCharacter,
+    /// A user ID starts or ends with a space.
+    UserIdSpace,
+    /// A user ID is exactly 10 digits.
+    UserIdDigits,
+    /// A user ID looks like a CPR number.
+    UserIdCpr,
+    /// Another MitID user has this user ID (case-insensitive).
+    UserIdTaken,
+    /// A phone number is not + followed by 8 to 15 digits (E.164).
+    PhoneFormat,
+    /// A phone number's country code starts with 0.
+    PhoneCountryCode,
+    /// A Danish (+45) number does not have 8 digits.
+    PhoneDanishLength,
+    /// An SMS code is not 4 to 8 digits.
+    SmsCodeFormat,
+    /// The SMS code is wrong.
+    SmsCode,
+    /// The SMS code has expired.
+    SmsCodeExpired,
+    /// Too many wrong SMS codes; validation of this number is blocked.
+    SmsBlocked,
+    /// The server nonce is unknown, expired or already used.
+    Nonce,
+    /// The backend could not be reached or failed.
+    BackendUnavailable,
+    /// The terms were not accepted; they are a gate.
+    TermsRequired,
+    /// An event that the current step does not take (an app bug).
+    UnexpectedEvent,
+    /// A saved flow state could not be restored (unknown version or inconsistent).
+    Snapshot,
+    /// Backward navigation is not possible from this step.
+    BackNotAllowed,
+    /// The chip refused the key derived from the MRZ.
+    AccessDenied,
+    /// The connection to the chip was lost.
+    TagLost,
+    /// The chip read failed for another reason.
+    ChipRead,
+    /// The read did not yield a parseable DG1.
+    Dg1Missing,
+    /// Liveness (presentation-attack detection) did not pass.
+    FaceLiveness,
+    /// The face did not match the chip photo (DG2).
+    FaceMatch,
+    /// No face result is available.
+    FaceMissing,
+    /// The face scan failed too many times.
+    FaceAttempts,
+    /// Passive authentication (or another document check) failed.
+    PaFailed,
+    /// Passive authentication did not run to the end.
+    PaIncomplete,
+    /// No chip (anti-clone) authentication was performed.
+    AntiCloneMissing,
+    /// Chip or active authentication failed.
+    AntiCloneFailed,
+    /// The anti-clone key file is not covered by passive authentication.
+    AntiCloneNotCovered,
+    /// Chip authentication was only asserted by the app; the backend cannot re-verify it.
+    CaUnverified,
+    /// Active authentication was not over the server's nonce.
+    AaChallenge,
+}
+
+impl Code {
+    /// Every code, in catalogue order.
+    pub const ALL: &'static [Code] = &[
+        Code::PCodeFormat,
+        Code::PCodeUnknown,
+        Code::PCodeExpired,
+        Code::PCodeUsed,
+        Code::PCodeAttempts,
+        Code::CprFormat,
+        Code::CprDate,
+        Code::CprFuture,
+        Code::CprModulus11,
+        Code::CountryUnknown,
+        Code::CountrySpecimen,
+        Code::Country,
+        Code::DocKind,
+        Code::DocKindUnsupported,
+        Code::DocExpired,
+        Code::DocDate,
+        Code::MrzFormat,
+        Code::MrzCheckDigit,
+        Code::MrzMismatch,
+        Code::NameMismatch,
+        Code::UserIdLength,
+        Code::UserIdCharacter,
+        Code::UserIdSpace,
+        Code::UserIdDigits,
+        Code::UserIdCpr,
+        Code::UserIdTaken,
+        Code::PhoneFormat,
+        Code::PhoneCountryCode,
+        Code::PhoneDanishLength,
+        Code::SmsCodeFormat,
+        Code::SmsCode,
+        Code::SmsCodeExpired,
+        Code::SmsBlocked,
+        Code::Nonce,
+        Code::BackendUnavailable,
+        Code::TermsRequired,
+        Code::UnexpectedEvent,
+        Code::Snapshot,
+        Code::BackNotAllowed,
+        Code::AccessDenied,
+        Code::TagLost,
+        Code::ChipRead,
+        Code::Dg1Missing,
+        Code::FaceLiveness,
+        Code::FaceMatch,
+        Code::FaceMissing,
+        Code::FaceAttempts,
+        Code::PaFailed,
+        Code::PaIncomplete,
+        Code::AntiCloneMissing,
+        Code::AntiCloneFailed,
+        Code::AntiCloneNotCovered,
+        Code::CaUnverified,
+        Code::AaChallenge,
+    ];
+
+    /// The stable string form, e.g. `"P_CODE_FORMAT"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::PCodeFormat => "P_CODE_FORMAT",
+            Code::PCodeUnknown => "P_CODE_UNKNOWN",
+            Code::PCodeExpired => "P_CODE_EXPIRED",
+            Code::PCodeUsed => "P_CODE_USED",
+            Code::PCodeAttempts => "P_CODE_ATTEMPTS",
+            Code::CprFormat => "CPR_FORMAT",
+            Code::CprDate => "CPR_DATE",
+            Code::CprFuture => "CPR_FUTURE",
+            Code::CprModulus11 => "CPR_MODULUS11",
+            Code::CountryUnknown => "COUNTRY_UNKNOWN",
+            Code::CountrySpecimen => "COUNTRY_SPECIMEN",
+            Code::Country => "COUNTRY",
+            Code::DocKind => "DOC_KIND",
+            Code::DocKindUnsupported => "DOC_KIND_UNSUPPORTED",
+            Code::DocExpired => "DOC_EXPIRED",
+            Code::DocDate => "DOC_DATE",
+            Code::MrzFormat => "MRZ_FORMAT",
+            Code::MrzCheckDigit => "MRZ_CHECK_DIGIT",
+            Code::MrzMismatch => "MRZ_MISMATCH",
+            Code::NameMismatch => "NAME_MISMATCH",
+            Code::UserIdLength => "USER_ID_LENGTH",
+            Code::UserIdCharacter => "USER_ID_CHARACTER",
+            Code::UserIdSpace => "USER_ID_SPACE",
+            Code::UserIdDigits => "USER_ID_DIGITS",
+            Code::UserIdCpr => "USER_ID_CPR",
+            Code::UserIdTaken => "USER_ID_TAKEN",
+            Code::PhoneFormat => "PHONE_FORMAT",
+            Code::PhoneCountryCode => "PHONE_COUNTRY_CODE",
+            Code::PhoneDanishLength => "PHONE_DK_LENGTH",
+            Code::SmsCodeFormat => "SMS_CODE_FORMAT",
+            Code::SmsCode => "SMS_CODE",
+            Code::SmsCodeExpired => "SMS_CODE_EXPIRED",
+            Code::SmsBlocked => "SMS_BLOCKED",
+            Code::Nonce => "NONCE",
+            Code::BackendUnavailable => "BACKEND_UNAVAILABLE",
+            Code::TermsRequired => "TERMS_REQUIRED",
+            Code::UnexpectedEvent => "UNEXPECTED_EVENT",
+            Code::Snapshot => "SNAPSHOT",
+            Code::BackNotAllowed => "BACK_NOT_ALLOWED",
+            Code::AccessDenied => "ACCESS_DENIED",
+            Code::TagLost => "TAG_LOST",
+            Code::ChipRead => "CHIP_READ",
+            Code::Dg1Missing => "DG1_MISSING",
+            Code::FaceLiveness => "FACE_LIVENESS",
+            Code::FaceMatch => "FACE_MATCH",
+            Code::FaceMissing => "FACE_MISSING",
+            Code::FaceAttempts => "FACE_ATTEMPTS",
+            Code::PaFailed => "PA_FAILED",
+            Code::PaIncomplete => "PA_INCOMPLETE",
+            Code::AntiCloneMissing => "ANTI_CLONE_MISSING",
+            Code::AntiCloneFailed => "ANTI_CLONE_FAILED",
+            Code::AntiCloneNotCovered => "ANTI_CLONE_NOT_COVERED",
+            Code::CaUnverified => "CA_UNVERIFIED",
+            Code::AaChallenge => "AA_CHALLENGE",
+        }
+    }
+
+    /// The code with this stable string form.
+    pub fn from_str_code(text: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == text)
+    }
+
+    /// The user-facing message in `lang` (English when that language lacks the entry).
+    pub fn message(self, lang: Lang) -> &'static str {
+        message(self, lang)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<Code> for &'static str {
+    fn from(code: Code) -> Self {
+        code.as_str()
+    }
+}
+
+impl TryFrom<String> for Code {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Code::from_str_code(&text).ok_or_else(|| format!("unknown code {text}"))
+    }
+}
+
+/// A language of the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Lang {
+    /// English (complete).
+    #[default]
+    En,
+    /// Danish (the `da` column; empty today, so every message falls back to English).
+    Da,
+}
+
+/// One row of the catalogue: a code and its text per language.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry {
+    /// The code.
+    pub code: Code,
+    /// English text (always present).
+    pub en: &'static str,
+    /// Danish text, when translated.
+    pub da: Option<&'static str>,
+}
+
+/// The message catalogue: one row per [`Code`], in [`Code::ALL`] order.
+pub const CATALOGUE: &[Entry] = &[
+    Entry {
+        code: Code::PCodeFormat,
+        en: "A P code is exactly 8 digits. Check the code you received from MitID Support.",
+        da: None,
+    },
+    Entry {
+        code: Code::PCodeUnknown,
+        en: "This P code was not found. Check the digits, or contact MitID Support for a new P code.",
+        da: None,
+    },
+    Entry {
+        code: Code::PCodeExpired,
+        en: "This P code has expired (a P code is valid for 60 days). Contact MitID Support for a new one.",
+        da: None,
+    },
+    Entry {
+        code: Code::PCodeUsed,
+        en: "This P code has already been used. Contact MitID Support for a new one.",
+        da: None,
+    },
+    Entry {
+        code: Code::PCodeAttempts,
+        en: "This P code has been used for 3 attempts and cannot be used again. Contact MitID Support for a new one.",
+        da: None,
+    },
+    Entry {
+        code: Code::CprFormat,
+        en: "Enter your CPR number as 10 digits, for example DDMMYY-SSSS.",
+        da: None,
+    },
+    Entry {
+        code: Code::CprDate,
+        en: "The first 6 digits of a CPR number are your date of birth (DDMMYY). Check them.",
+        da: None,
+    },
+    Entry {
+        code: Code::CprFuture,
+        en: "The date of birth in this CPR number is in the future. Check the digits.",
+        da: None,
+    },
+    Entry {
+        code: Code::CprModulus11,
+        en: "Please check your CPR number for typing errors. If it is correct, continue.",
+        da: None,
+    },
+    Entry {
+        code: Code::CountryUnknown,
+        en: "Choose the country that issued your passport or ID card from the list.",
+        da: None,
+    },
+    Entry {
+        code: Code::CountrySpecimen,
+        en: "Specimen documents cannot be used.",
+        da: None,
+    },
+    Entry {
+        code: Code::Country,
+        en: "Your document was issued by another country than the one you chose. Choose the country shown on your document.",
+        da: None,
+    },
+    Entry {
+        code: Code::DocKind,
+        en: "This looks like a different kind of document than the one you chose (passport or ID card). Choose again.",
+        da: None,
+    },
+    Entry {
+        code: Code::DocKindUnsupported,
+        en: "This document cannot be used. Use a passport or a national ID card with a chip.",
+        da: None,
+    },
+    Entry {
+        code: Code::DocExpired,
+        en: "Your document has expired. Use a valid passport or ID card.",
+        da: None,
+    },
+    Entry {
+        code: Code::DocDate,
+        en: "A date on the document could not be read. Scan it again or check what you typed.",
+        da: None,
+    },
+    Entry {
+        code: Code::MrzFormat,
+        en: "The code lines could not be read. Scan them again, or type them exactly as printed.",
+        da: None,
+    },
+    Entry {
+        code: Code::MrzCheckDigit,
+        en: "Some characters of the code lines were read wrongly. Scan them again.",
+        da: None,
+    },
+    Entry {
+        code: Code::MrzMismatch,
+        en: "The chip does not belong to the code lines you scanned. Scan the code lines of this document again.",
+        da: None,
+    },
+    Entry {
+        code: Code::NameMismatch,
+        en: "The name does not match the name in the code lines of the document. Type it in A-Z as printed there (for example Ø as OE).",
+        da: None,
+    },
+    Entry {
+        code: Code::UserIdLength,
+        en: "Your user ID must be 5 to 48 characters long.",
+        da: None,
+    },
+    Entry {
+        code: Code::UserIdCharacter,
+        en: "Your user ID may only contain a-z, æ, ø, å, 0-9, spaces and {}!#$^,*()_+-=:;?.@",
+        da: None,
+    },
+    Entry {
+        code: Code::UserIdSpace,
+        en: "Your user ID must not start or end with a space.",
+        da: None,
+    },
+    Entry {
+        code: Code::UserIdDigits,
+        en: "Your user ID must not consist of 10 digits.",
+        da: None,
+    },
+    Entry {
+        code: Code::UserIdCpr,
+        en: "Your user ID must not be a CPR number.",
+        da: None,
+    },
+    Entry {
+        code: Code::UserIdTaken,
+        en: "This user ID is already in use. Choose another one.",
+        da: None,
+    },
+    Entry {
+        code: Code::PhoneFormat,
+        en: "Enter your phone number with country code, for example +45 12345678.",
+        da: None,
+    },
+    Entry {
+        code: Code::PhoneCountryCode,
+        en: "The country code of a phone number cannot start with 0. Enter it as +, country code, number.",
+        da: None,
+    },
+    Entry {
+        code: Code::PhoneDanishLength,
+        en: "A Danish phone number has 8 digits after +45.",
+        da: None,
+    },
+    Entry {
+        code: Code::SmsCodeFormat,
+        en: "Enter the code from the SMS (digits only).",
+        da: None,
+    },
+    Entry {
+        code: Code::SmsCode,
+        en: "The code is not correct. Check the SMS and try again.",
+        da: None,
+    },
+    Entry {
+        code: Code::SmsCodeExpired,
+        en: "The code has expired. Ask for a new SMS.",
+        da: None,
+    },
+    Entry {
+        code: Code::SmsBlocked,
+        en: "The code was entered wrongly too many times. Start again later or contact MitID Support.",
+        da: None,
+    },
+    Entry {
+        code: Code::Nonce,
+        en: "Your session has expired. Please start again.",
+        da: None,
+    },
+    Entry {
+        code: Code::BackendUnavailable,
+        en: "MitID could not be reached. Check your internet connection and try again.",
+        da: None,
+    },
+    Entry {
+        code: Code::TermsRequired,
+        en: "You must accept the terms to continue.",
+        da: None,
+    },
+    Entry {
+        code: Code::UnexpectedEvent,
+        en: "Something went wrong in the app. Please start again.",
+        da: None,
+    },
+    Entry {
+        code: Code::Snapshot,
+        en: "Your progress could not be restored. Please start again.",
+        da: None,
+    },
+    Entry {
+        code: Code::BackNotAllowed,
+        en: "You cannot go back from here.",
+        da: None,
+    },
+    Entry {
+        code: Code::AccessDenied,
+        en: "The chip could not be opened with the code lines. Scan the code lines again.",
+        da: None,
+    },
+    Entry {
+        code: Code::TagLost,
+        en: "Hold your phone still on the document until the reading is done.",
+        da: None,
+    },
+    Entry {
+        code: Code::ChipRead,
+        en: "The chip could not be read. Try again, or see mitid.dk for help.",
+        da: None,
+    },
+    Entry {
+        code: Code::Dg1Missing,
+        en: "The chip could not be read completely. Try again.",
+        da: None,
+    },
+    Entry {
+        code: Code::FaceLiveness,
+        en: "We could not confirm that you are present. Try again in good light, without glasses or hat.",
+        da: None,
+    },
+    Entry {
+        code: Code::FaceMatch,
+        en: "Your face could not be matched with the photo in the chip. Try again in good light.",
+        da: None,
+    },
+    Entry {
+        code: Code::FaceMissing,
+        en: "The face scan has not been done.",
+        da: None,
+    },
+    Entry {
+        code: Code::FaceAttempts,
+        en: "The face scan did not succeed. Contact Citizen Service (Borgerservice) to get MitID.",
+        da: None,
+    },
+    Entry {
+        code: Code::PaFailed,
+        en: "The document could not be verified as genuine.",
+        da: None,
+    },
+    Entry {
+        code: Code::PaIncomplete,
+        en: "The document could not be fully verified.",
+        da: None,
+    },
+    Entry {
+        code: Code::AntiCloneMissing,
+        en: "The chip could not prove that it is genuine (no chip authentication).",
+        da: None,
+    },
+    Entry {
+        code: Code::AntiCloneFailed,
+        en: "The chip failed its authenticity check.",
+        da: None,
+    },
+    Entry {
+        code: Code::AntiCloneNotCovered,
+        en: "The chip's authenticity check could not be tied to the document's signature.",
+        da: None,
+    },
+    Entry {
+        code: Code::CaUnverified,
+        en: "The chip's authenticity could not be confirmed to MitID.",
+        da: None,
+    },
+    Entry {
+        code: Code::AaChallenge,
+        en: "The chip's authenticity check was not bound to this session.",
+        da: None,
+    },
+];
+
+/// The message for `code` in `lang`, falling back to English.
+pub fn message(code: Code, lang: Lang) -> &'static str {
+    let Some(entry) = CATALOGUE.iter().find(|e| e.code == code) else {
+        return "";
+    };
+    match lang {
+        Lang::En => entry.en,
+        Lang::Da => entry.da.unwrap_or(entry.en),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_exactly_one_english_message() {
+        for code in Code::ALL {
+            let rows = CATALOGUE.iter().filter(|e| e.code == *code).count();
+            assert_eq!(rows, 1, "{code}");
+            assert!(!message(*code, Lang::En).is_empty(), "{code}");
+            assert_eq!(message(*code, Lang::Da), message(*code, Lang::En));
+        }
+        assert_eq!(CATALOGUE.len(), Code::ALL.len());
+    }
+
+    #[test]
+    fn codes_round_trip_through_their_stable_strings() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "duplicate {code}");
+            assert_eq!(Code::from_str_code(code.as_str()), Some(*code));
+            assert!(
+                code.as_str()
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+            );
+        }
+    }
+}
