@@ -31,6 +31,8 @@ pub enum ErrorCode {
     Transport,
     /// The caller used the API wrongly (e.g. stepped a finished session).
     Usage,
+    /// A signature did not verify (the mathematics said no).
+    Signature,
 }
 
 impl ErrorCode {
@@ -47,6 +49,7 @@ impl ErrorCode {
             ErrorCode::LdsFormat => "LDS_FORMAT",
             ErrorCode::Transport => "TRANSPORT",
             ErrorCode::Usage => "USAGE",
+            ErrorCode::Signature => "SIGNATURE",
         }
     }
 }

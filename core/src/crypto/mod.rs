@@ -17,9 +17,11 @@
 //! Key material is held in [`Secret`], which is zeroized on drop and never printed by `Debug`.
 
 mod aes;
+pub mod ec;
 mod kdf;
 mod padding;
 mod secret;
+pub mod signature;
 mod tdes;
 
 pub use aes::{AES_BLOCK_SIZE, aes_cbc_decrypt, aes_cbc_encrypt, aes_cmac, aes_encrypt_block};
