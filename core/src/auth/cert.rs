@@ -285,14 +285,14 @@ impl Certificate {
     /// Self-issued: subject equals issuer (a root CSCA, or a link certificate between two
     /// keys of one CSCA).
     pub fn is_self_issued(&self) -> bool {
-        self.subject == self.issuer
+        names_equivalent(&self.subject, &self.issuer)
     }
 
     /// Whether `child` names this certificate as its issuer: the DN matches and, when both
     /// carry key identifiers, child's AKI equals this SKI (which tells apart old and new CSCA
     /// keys that share a DN).
     pub fn may_have_issued(&self, child: &Certificate) -> bool {
-        if child.issuer != self.subject {
+        if !names_equivalent(&child.issuer, &self.subject) {
             return false;
         }
         match (child.aki(), self.ski()) {
@@ -310,6 +310,35 @@ impl Certificate {
             child.tbs(),
             &child.signature,
         )
+    }
+}
+
+/// Whether two DER Names denote the same entity: identical bytes, or the same attributes
+/// (type and case-folded, trimmed text) regardless of RDN order and string type. Issuers do
+/// re-order and re-type names between a certificate and the CMS `issuerAndSerialNumber`
+/// naming it (MY); the signature check that follows every lookup is what proves the match.
+pub fn names_equivalent(a: &[u8], b: &[u8]) -> bool {
+    if a == b {
+        return true;
+    }
+    let attrs = |der: &[u8]| -> Option<Vec<(String, String)>> {
+        let name = Tlv::parse(der, Mode::Ber).ok()?;
+        let mut out = Vec::new();
+        for rdn in name.children() {
+            for atv in rdn.ok()?.children() {
+                let atv = atv.ok()?;
+                let mut f = Fields::new(&atv);
+                let oid = f.next("type").ok()?.oid().ok()?;
+                let value = f.next("value").ok()?;
+                out.push((oid, String::from_utf8_lossy(value.content).trim().to_uppercase()));
+            }
+        }
+        out.sort();
+        Some(out)
+    };
+    match (attrs(a), attrs(b)) {
+        (Some(x), Some(y)) => !x.is_empty() && x == y,
+        _ => false,
     }
 }
 

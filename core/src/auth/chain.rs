@@ -50,6 +50,13 @@ pub fn validate(
         steps: Vec::new(),
         path: Vec::new(),
     };
+    if trust.is_empty() {
+        result.steps.push(Step::not_performed(
+            "issuer",
+            "the trust store is empty: give CSCA certificates or master lists",
+        ));
+        return result;
+    }
     if signer.valid_at(time) {
         result.steps.push(Step::passed(
             "signer_validity",
@@ -80,14 +87,6 @@ pub fn validate(
             format!("{} lacks the required key usage", signer.subject_text()),
         ));
     }
-    if trust.is_empty() {
-        result.steps.push(Step::not_performed(
-            "issuer",
-            "the trust store is empty: give CSCA certificates or master lists",
-        ));
-        return result;
-    }
-
     let mut current = signer.clone();
     for depth in 0..MAX_PATH {
         let candidates: Vec<&Certificate> = trust

@@ -126,7 +126,7 @@ impl Crl {
 
     /// Whether `issuer` may have issued this CRL: same DN, and AKI = SKI when both exist.
     pub fn may_be_issued_by(&self, issuer: &Certificate) -> bool {
-        if self.issuer != issuer.subject() {
+        if !super::cert::names_equivalent(&self.issuer, issuer.subject()) {
             return false;
         }
         match (self.aki(), issuer.ski()) {

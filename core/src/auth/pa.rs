@@ -98,15 +98,17 @@ impl SignerVerification {
 pub fn signer_matches(sid: &SignerId<'_>, cert: &Certificate) -> bool {
     match sid {
         SignerId::IssuerAndSerial { issuer, serial } => {
-            cert.issuer() == *issuer && strip_zero(cert.serial()) == strip_zero(serial)
+            strip_zero(cert.serial()) == strip_zero(serial)
+                && super::cert::names_equivalent(cert.issuer(), issuer)
         }
         SignerId::SubjectKeyIdentifier(ski) => cert.ski() == Some(*ski),
     }
 }
 
-/// Checks the (first) signer of `sd`: eContentType must be `expected_type`; the signer
-/// certificate is looked up among the CMS certificates, then in `extra` (e.g. Document
-/// Signers from a PKD LDIF).
+/// Checks the (first) signer of `sd`: eContentType must be `expected_type` (for EF.SOD,
+/// id-data is accepted too: some issuers, e.g. CN, use it; the signed contentType attribute
+/// must still equal it); the signer certificate is looked up among the CMS certificates, then
+/// in `extra` (e.g. Document Signers from a PKD LDIF).
 pub fn verify_signer(
     sd: &SignedData<'_>,
     expected_type: &str,
@@ -132,6 +134,13 @@ pub fn verify_signer(
         out.steps.push(Step::passed(
             "content_type",
             format!("eContentType {expected_type}"),
+        ));
+    } else if expected_type == crate::cms::OID_LDS_SECURITY_OBJECT
+        && sd.e_content_type == crate::cms::OID_DATA
+    {
+        out.steps.push(Step::passed(
+            "content_type",
+            "eContentType id-data instead of ldsSecurityObject (a known issuer deviation)",
         ));
     } else {
         out.steps.push(Step::failed(

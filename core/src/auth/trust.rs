@@ -163,7 +163,9 @@ impl TrustStore {
     /// Anchors with this subject DN and, if given, this SKI.
     pub fn find(&self, subject: &[u8], ski: Option<&[u8]>) -> Vec<&Certificate> {
         self.anchors()
-            .filter(|c| c.subject() == subject && (ski.is_none() || c.ski() == ski))
+            .filter(|c| {
+                super::cert::names_equivalent(c.subject(), subject) && (ski.is_none() || c.ski() == ski)
+            })
             .collect()
     }
 
