@@ -130,6 +130,13 @@ pub fn verify_signer(
         ));
         return out;
     }
+    if sd.version != 3 {
+        out.steps.push(Step::failed(
+            "signed_data",
+            format!("SignedData version {}; ICAO 9303 requires version 3", sd.version),
+        ));
+        return out;
+    }
     if sd.e_content_type == expected_type {
         out.steps.push(Step::passed(
             "content_type",

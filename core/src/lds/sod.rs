@@ -101,13 +101,16 @@ impl LdsSecurityObject {
             .expect(tag::SEQUENCE, "LDSSecurityObject")
             .map_err(invalid)?;
         let mut f = Fields::new(&top);
-        let version = f.next("version").and_then(|v| v.small_uint()).map_err(invalid)?;
-        let version = match version {
-            0 | 1 => u8::try_from(version).unwrap_or_default(),
-            v => {
+        let version_tlv = f.next("version").map_err(invalid)?;
+        let version = match version_tlv.small_uint() {
+            Ok(v @ (0 | 1)) => u8::try_from(v).unwrap_or_default(),
+            _ => {
                 return Err(LdsError::invalid(
                     FILE,
-                    format!("LDSSecurityObject version {v} is not supported (only v0 and v1)"),
+                    format!(
+                        "LDSSecurityObject version {} is not supported (only v0 and v1)",
+                        crate::asn1::hex_upper(version_tlv.content)
+                    ),
                 ));
             }
         };
