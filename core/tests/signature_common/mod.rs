@@ -48,11 +48,24 @@ pub struct Cert<'a> {
     pub issuer: &'a [u8],
     pub subject: &'a [u8],
     pub spki: &'a [u8],
+    /// authorityKeyIdentifier.keyIdentifier, if present.
+    pub aki: Option<&'a [u8]>,
+    /// subjectKeyIdentifier, if present.
+    pub ski: Option<&'a [u8]>,
 }
 
 impl Cert<'_> {
     pub fn self_issued(&self) -> bool {
         self.issuer == self.subject
+    }
+
+    /// Self-issued and not a link certificate: no AKI, or AKI equal to SKI.
+    pub fn self_signed(&self) -> bool {
+        self.self_issued()
+            && match (self.aki, self.ski) {
+                (Some(a), Some(s)) => a == s,
+                _ => true,
+            }
     }
 }
 
@@ -64,6 +77,21 @@ pub fn parse_cert(der: &[u8]) -> Cert<'_> {
     let skip = usize::from(tbs_fields[0].0 == 0xA0);
     let bits = parts[2].2;
     assert_eq!(bits[0], 0, "unused bits in signature");
+    let (mut aki, mut ski) = (None, None);
+    if let Some(ext) = tbs_fields.iter().find(|f| f.0 == 0xA3) {
+        for (_, _, e) in children(tlv(ext.2).2) {
+            let fields = children(e);
+            let value = tlv(fields[fields.len() - 1].2);
+            if fields[0].2 == [0x55, 0x1D, 0x23] {
+                aki = children(value.2)
+                    .into_iter()
+                    .find(|f| f.0 == 0x80)
+                    .map(|f| f.2);
+            } else if fields[0].2 == [0x55, 0x1D, 0x0E] {
+                ski = Some(value.2);
+            }
+        }
+    }
     Cert {
         tbs: parts[0].1,
         sig_alg: parts[1].1,
@@ -71,6 +99,8 @@ pub fn parse_cert(der: &[u8]) -> Cert<'_> {
         issuer: tbs_fields[skip + 2].1,
         subject: tbs_fields[skip + 4].1,
         spki: tbs_fields[skip + 5].1,
+        aki,
+        ski,
     }
 }
 
