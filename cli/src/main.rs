@@ -24,6 +24,10 @@ enum Command {
     Mrz(cmd::mrz::Args),
     /// Read the built-in virtual specimen passport end to end and report.
     Demo(cmd::demo::Args),
+    /// Verify dumped files offline: passive authentication against a trust store.
+    Verify(cmd::verify::Args),
+    /// Inspect trust input: master lists, CSCA certificates, CRLs, PKD LDIF.
+    Trust(cmd::trust::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +35,8 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Mrz(args) => cmd::mrz::run(&args),
         Command::Demo(args) => cmd::demo::run(&args),
+        Command::Verify(args) => cmd::verify::run(&args),
+        Command::Trust(args) => cmd::trust::run(&args),
     };
     ExitCode::from(code)
 }

@@ -304,7 +304,7 @@ fn anti_clone_check(files: &BTreeMap<LdsFile, Vec<u8>>, name: CheckName, dg: Dat
     if files.contains_key(&LdsFile::Dg(dg)) {
         Check::not_performed(
             name,
-            format!("the document has {dg}, but this protocol needs a live chip and is not run here"),
+            format!("the document has {dg}; this verification does not run the protocol (it needs the live chip)"),
         )
     } else {
         Check::not_performed(name, format!("the document has no {dg}"))
