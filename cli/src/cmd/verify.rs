@@ -3,7 +3,8 @@
 //!
 //! Exit codes (ARCHITECTURE.md "CLI contract"): `0` authentic; `1` failed or incomplete (the
 //! document was checked and is not proven authentic); `2` for a usage or input error — an
-//! unreadable, unrecognised, truncated or duplicate file, or unusable trust input.
+//! unreadable, unrecognised, truncated or duplicate file, or unusable trust input. Inside a
+//! DIR, files that are not LDS files (e.g. a dump's `csca.der`) are skipped with a note.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -63,7 +64,8 @@ struct TrustBrief {
     refused: Vec<String>,
 }
 
-fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// The files to verify: each FILE named (`explicit`), and every file in each DIR.
+fn collect(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, String> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -73,9 +75,9 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
                 .filter(|p| p.is_file())
                 .collect();
             entries.sort();
-            out.extend(entries);
+            out.extend(entries.into_iter().map(|e| (e, false)));
         } else {
-            out.push(p.clone());
+            out.push((p.clone(), true));
         }
     }
     Ok(out)
@@ -83,12 +85,19 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 
 fn read_document(paths: &[PathBuf]) -> Result<BTreeMap<LdsFile, (String, Vec<u8>)>, String> {
     let mut files: BTreeMap<LdsFile, (String, Vec<u8>)> = BTreeMap::new();
-    for path in collect(paths)? {
+    for (path, explicit) in collect(paths)? {
         let shown = path.display().to_string();
         let bytes = std::fs::read(&path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
-        let kind = recognise(&bytes).ok_or_else(|| {
-            format!("{shown}: not an LDS file (no COM, SOD or data-group tag at the start)")
-        })?;
+        let Some(kind) = recognise(&bytes) else {
+            if explicit {
+                return Err(format!(
+                    "{shown}: not an LDS file (no COM, SOD or data-group tag at the start)"
+                ));
+            }
+            // A folder may hold other files (a dump's csca.der): skip them, saying so.
+            eprintln!("note: skipped {shown}: not an LDS file");
+            continue;
+        };
         if let Err(e) = parse_file(kind, &bytes) {
             if matches!(
                 e,
