@@ -3,6 +3,13 @@
 //! against the `p256`/`p384`/`p521`/`bp256`/`bp384` crates on the same inputs (valid and
 //! invalid); and the edge cases ECDSA must refuse.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::many_single_char_names,
+    clippy::single_match_else,
+    clippy::indexing_slicing
+)]
+
 mod signature_common;
 
 use idproof_core::crypto::ec::{Curve, CurveName};

@@ -2,6 +2,13 @@
 //! ICAO) verifies with its own key — counted per algorithm — and each master list's own CMS
 //! signature verifies with its embedded signer certificate.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::many_single_char_names,
+    clippy::single_match_else,
+    clippy::indexing_slicing
+)]
+
 mod signature_common;
 
 use std::collections::BTreeMap;
@@ -62,7 +69,11 @@ fn describe(der: &[u8], e: &SignatureError) -> String {
         idproof_core::crypto::signature::HashAlgorithm::Sha256,
         der,
     );
-    let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    let hex: String = digest.iter().take(6).fold(String::new(), |mut acc, b| {
+        use std::fmt::Write;
+        let _ = write!(acc, "{b:02x}");
+        acc
+    });
     format!("{hex}: {e}")
 }
 

@@ -2,6 +2,13 @@
 //! verified by its CSCA (14 countries), the Indonesian link-certificate series, and the
 //! self-signed CSCA roots — with the exact algorithm, hash, curve and key size asserted.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::many_single_char_names,
+    clippy::single_match_else,
+    clippy::indexing_slicing
+)]
+
 mod signature_common;
 
 use idproof_core::crypto::ec::CurveName;

@@ -12,6 +12,9 @@
 //! ladder with `ctutils` conditional selects over the same types (keeping the special cases of
 //! `add` out of the secret-dependent path), without changing anything here.
 
+// The point formulas keep the notation of the EFD and SEC 1 (p, n, a, b, r, s, h, u1 …).
+#![allow(clippy::many_single_char_names)]
+
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use crypto_bigint::{BoxedUint, NonZero, Odd};
 
@@ -194,7 +197,7 @@ impl Curve {
         let coord = |bytes: &[u8]| -> Result<BoxedMontyForm, EcError> {
             let v = BoxedUint::from_be_slice(bytes, self.precision)
                 .map_err(|_| EcError::InvalidPoint("coordinate too long".into()))?;
-            if &v >= modulus {
+            if v >= *modulus {
                 return Err(EcError::InvalidPoint("coordinate not below p".into()));
             }
             Ok(BoxedMontyForm::new(v, &self.p))
@@ -344,7 +347,7 @@ impl Curve {
         let n = self.n_uint.as_ref();
         let scalar = |bytes: &[u8]| -> Option<BoxedUint> {
             let v = BoxedUint::from_be_slice(strip_leading_zeros(bytes), self.precision).ok()?;
-            (!bool::from(v.is_zero()) && &v < n).then_some(v)
+            (!bool::from(v.is_zero()) && v < *n).then_some(v)
         };
         let (Some(r_int), Some(s_int)) = (scalar(r), scalar(s)) else {
             return Err(EcError::SignatureOutOfRange);

@@ -260,10 +260,10 @@ fn hex_bytes(hex: &str) -> Vec<u8> {
         .collect();
     let mut out = Vec::with_capacity(digits.len().div_ceil(2));
     let mut iter = digits.iter();
-    if digits.len() % 2 == 1 {
-        if let Some(&d) = iter.next() {
-            out.push(d);
-        }
+    if digits.len() % 2 == 1
+        && let Some(&d) = iter.next()
+    {
+        out.push(d);
     }
     while let (Some(&hi), Some(&lo)) = (iter.next(), iter.next()) {
         out.push((hi << 4) | lo);

@@ -90,22 +90,22 @@ impl<'a> Reader<'a> {
             return Err(DerError::Unsupported);
         }
         let (&first, mut after_len) = after_tag.split_first().ok_or(DerError::Truncated)?;
-        let len = if first < 0x80 {
-            usize::from(first)
-        } else if first == 0x80 {
-            return Err(DerError::Unsupported);
-        } else {
-            let count = usize::from(first & 0x7F);
-            if count > 4 {
-                return Err(DerError::Unsupported);
+        let len = match first {
+            0..0x80 => usize::from(first),
+            0x80 => return Err(DerError::Unsupported),
+            _ => {
+                let count = usize::from(first & 0x7F);
+                if count > 4 {
+                    return Err(DerError::Unsupported);
+                }
+                let (len_bytes, rest) = after_len
+                    .split_at_checked(count)
+                    .ok_or(DerError::Truncated)?;
+                after_len = rest;
+                len_bytes
+                    .iter()
+                    .fold(0usize, |acc, &b| (acc << 8) | usize::from(b))
             }
-            let (len_bytes, rest) = after_len
-                .split_at_checked(count)
-                .ok_or(DerError::Truncated)?;
-            after_len = rest;
-            len_bytes
-                .iter()
-                .fold(0usize, |acc, &b| (acc << 8) | usize::from(b))
         };
         let (value, rest) = after_len.split_at_checked(len).ok_or(DerError::Truncated)?;
         self.rest = rest;

@@ -3,6 +3,8 @@
 //! `sec1` only models named curves, so this parser is ours. Explicit parameters are common in
 //! eMRTD PKI (ICAO 9303-12 recommends them), so they are parsed in full and then identified
 //! against the known curves by comparing every parameter.
+// p, a, b, n, h are the standard names of the domain parameters.
+#![allow(clippy::many_single_char_names)]
 
 use super::der_reader::{DerError, Reader, strip_leading_zeros, tag};
 use super::{CurveName, DomainParameters, EcError, identify};
@@ -123,9 +125,12 @@ fn parse_specified(body: &[u8]) -> Result<EcDomain, EcError> {
     })
 }
 
+/// x, y (empty when compressed) and the parity of y for a compressed point.
+type BasePoint = (Vec<u8>, Vec<u8>, Option<bool>);
+
 /// Splits a SEC1-encoded base point into x, y (empty for a compressed point) and the parity of
 /// y for a compressed point.
-fn split_base(base: &[u8], p_len: usize) -> Result<(Vec<u8>, Vec<u8>, Option<bool>), EcError> {
+fn split_base(base: &[u8], p_len: usize) -> Result<BasePoint, EcError> {
     let bad = || EcError::MalformedParameters("bad base point encoding".into());
     let (&prefix, coords) = base.split_first().ok_or_else(bad)?;
     match prefix {

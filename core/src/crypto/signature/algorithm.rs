@@ -43,11 +43,11 @@ pub(crate) enum SignatureAlgorithm {
 
 /// Parses a DER signature `AlgorithmIdentifier`.
 pub(crate) fn parse_signature_algorithm(der: &[u8]) -> Result<SignatureAlgorithm, SignatureError> {
+    use HashAlgorithm::{Sha1, Sha224, Sha256, Sha384, Sha512};
     let body = single(der, tag::SEQUENCE).map_err(|e| {
         SignatureError::MalformedSignature(format!("signature AlgorithmIdentifier: {e}"))
     })?;
     let (oid, params) = split_algorithm_identifier(body)?;
-    use HashAlgorithm::{Sha1, Sha224, Sha256, Sha384, Sha512};
     let rsa = |h| Ok(SignatureAlgorithm::RsaPkcs1(Some(h)));
     let ecdsa = |h| {
         Ok(SignatureAlgorithm::Ecdsa {

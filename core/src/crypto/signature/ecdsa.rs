@@ -34,7 +34,7 @@ pub(crate) fn parse_der_signature(sig: &[u8]) -> Result<(&[u8], &[u8]), Signatur
 
 /// Splits a plain (BSI TR-03111) signature `r ‖ s` into its halves.
 pub(crate) fn split_plain_signature(sig: &[u8]) -> Result<(&[u8], &[u8]), SignatureError> {
-    if sig.is_empty() || sig.len() % 2 != 0 {
+    if sig.is_empty() || !sig.len().is_multiple_of(2) {
         return Err(SignatureError::MalformedSignature(format!(
             "plain ECDSA signature of odd or zero length {}",
             sig.len()

@@ -86,11 +86,14 @@ pub fn hash_algorithm_from_oid(oid: &str) -> Option<HashAlgorithm> {
     })
 }
 
+/// An algorithm's dotted OID and its parameters as (tag, value), if present.
+pub(crate) type AlgorithmParts<'a> = (String, Option<(u8, &'a [u8])>);
+
 /// Parses the content of a DER `AlgorithmIdentifier` SEQUENCE into its dotted OID and the raw
 /// bytes of its parameters (the whole TLV), if any.
 pub(crate) fn split_algorithm_identifier(
     body: &[u8],
-) -> Result<(String, Option<(u8, &[u8])>), SignatureError> {
+) -> Result<AlgorithmParts<'_>, SignatureError> {
     let mut r = Reader::new(body);
     let oid_bytes = r
         .expect(tag::OID)

@@ -288,6 +288,21 @@ pub fn verify_pss_own(
     rsa::emsa_pss_verify_raw(&key, params, &hash(hash_alg, message), signature)
 }
 
+/// Describes the key in a DER SubjectPublicKeyInfo without verifying anything (e.g. the DG15
+/// Active Authentication key, for reports). RSA keys are checked as [`verify`] would use them.
+pub fn key_description(spki_der: &[u8]) -> Result<KeyDescription, SignatureError> {
+    match parse_spki(spki_der)? {
+        PublicKey::Rsa { n, e } => Ok(KeyDescription::Rsa {
+            bits: rsa::modulus_bits(&rsa::public_key(n, e)?),
+        }),
+        PublicKey::Ec { domain, .. } => Ok(KeyDescription::Ec {
+            curve: domain.name,
+            explicit_params: domain.explicit,
+            bits: domain.params.field_bits(),
+        }),
+    }
+}
+
 /// Parses the domain parameters and point of an EC SubjectPublicKeyInfo (for tests and reports).
 pub fn ec_key_domain(
     spki_der: &[u8],

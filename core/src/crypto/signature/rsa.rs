@@ -137,7 +137,7 @@ pub(crate) fn emsa_pss_verify_raw(
     sig: &[u8],
 ) -> Result<(), SignatureError> {
     let s = BoxedUint::from_be_slice_vartime(sig);
-    if &s >= key.n().as_ref() {
+    if s >= *key.n().as_ref() {
         return Err(SignatureError::Invalid);
     }
     let m = rsa_encrypt(key, &s).map_err(|_| SignatureError::Invalid)?;
