@@ -35,7 +35,8 @@ fn data(path: &str) -> String {
 
 /// A fresh directory under the system temp dir.
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("idproof-verify-cli-{}-{name}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("idproof-verify-cli-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -71,7 +72,15 @@ const CHECK_NAMES: [&str; 9] = [
 fn specimen_dump_with_its_csca_is_authentic_exit_0() {
     let dir = specimen_dump("authentic");
     let csca = dir.join("csca.der");
-    let out = idproof(&["verify", &s(&dir), "--trust", &s(&csca), "--at", "2025-01-01", "--json"]);
+    let out = idproof(&[
+        "verify",
+        &s(&dir),
+        "--trust",
+        &s(&csca),
+        "--at",
+        "2025-01-01",
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v = json_of(&out);
     assert_eq!(v["verdict"], "authentic");
@@ -117,7 +126,13 @@ fn a_tampered_data_group_fails_exit_1() {
     let last = bytes.len() - 1;
     bytes[last] = b'X';
     std::fs::write(&dg1, bytes).unwrap();
-    let out = idproof(&["verify", &s(&dir), "--trust", &s(&dir.join("csca.der")), "--json"]);
+    let out = idproof(&[
+        "verify",
+        &s(&dir),
+        "--trust",
+        &s(&dir.join("csca.der")),
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let v = json_of(&out);
     assert_eq!(v["verdict"], "failed");

@@ -180,16 +180,9 @@ impl<'a> SignedData<'a> {
     pub fn parse(content_info: &'a [u8]) -> Result<Self, CmsError> {
         match Self::parse_mode(content_info, Mode::Der) {
             Ok(sd) => Ok(sd),
-            Err(der_error) => Self::parse_mode(content_info, Mode::Ber).map_err(|ber_error| {
-                // Report the DER error when BER fails the same way; otherwise BER's.
-                if matches!(ber_error, CmsError::Asn1(_)) {
-                    ber_error
-                } else if matches!(der_error, CmsError::Asn1(_)) {
-                    ber_error
-                } else {
-                    der_error
-                }
-            }),
+            // A DER failure that BER also rejects is reported as BER saw it: BER is the
+            // more lenient reading, so its complaint is the real one.
+            Err(_) => Self::parse_mode(content_info, Mode::Ber),
         }
     }
 
@@ -209,18 +202,23 @@ impl<'a> SignedData<'a> {
             .ok_or(Asn1Error::Missing("SignedData"))??
             .expect(tag::SEQUENCE, "SignedData")?;
         if inner.next().is_some() {
-            return Err(CmsError::Invalid("more than one element in content [0]".into()));
+            return Err(CmsError::Invalid(
+                "more than one element in content [0]".into(),
+            ));
         }
-        Self::signed_data(&sd, mode)
+        Self::from_tlv(&sd, mode)
     }
 
-    fn signed_data(sd: &Tlv<'a>, mode: Mode) -> Result<Self, CmsError> {
+    fn from_tlv(sd: &Tlv<'a>, mode: Mode) -> Result<Self, CmsError> {
         let mut f = Fields::new(sd);
         let version = f.next("version")?.small_uint()?;
         let digest_algorithms = f
             .next_tagged(tag::SET, "digestAlgorithms")?
             .children()
-            .map(|a| a.and_then(|a| a.expect(tag::SEQUENCE, "AlgorithmIdentifier")).map(|a| a.raw))
+            .map(|a| {
+                a.and_then(|a| a.expect(tag::SEQUENCE, "AlgorithmIdentifier"))
+                    .map(|a| a.raw)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let eci = f.next_tagged(tag::SEQUENCE, "encapContentInfo")?;
         let mut ef = Fields::new(&eci);
@@ -295,7 +293,9 @@ impl<'a> SignedData<'a> {
 
 fn algorithm_oid(alg: &Tlv<'_>) -> Result<String, CmsError> {
     let alg = alg.expect(tag::SEQUENCE, "AlgorithmIdentifier")?;
-    Ok(Fields::new(&alg).next_tagged(tag::OID, "algorithm")?.oid()?)
+    Ok(Fields::new(&alg)
+        .next_tagged(tag::OID, "algorithm")?
+        .oid()?)
 }
 
 fn signer_info<'a>(si: &Tlv<'a>) -> Result<SignerInfo<'a>, CmsError> {
@@ -385,7 +385,10 @@ pub fn master_list_certificates(e_content: &[u8]) -> Result<Vec<&[u8]>, CmsError
     f.end()?;
     Ok(list
         .children()
-        .map(|c| c.and_then(|c| c.expect(tag::SEQUENCE, "Certificate")).map(|c| c.raw))
+        .map(|c| {
+            c.and_then(|c| c.expect(tag::SEQUENCE, "Certificate"))
+                .map(|c| c.raw)
+        })
         .collect::<Result<Vec<_>, _>>()?)
 }
 
@@ -412,7 +415,11 @@ mod tests {
     const BSI: &[u8] = include_bytes!("../../fixtures/data/lds/bsi-tr03105_EF_SOD.bin");
 
     fn inside_77(sod: &[u8]) -> &[u8] {
-        crate::lds::Sod::parse(sod).unwrap().content_info().to_vec().leak()
+        crate::lds::Sod::parse(sod)
+            .unwrap()
+            .content_info()
+            .to_vec()
+            .leak()
     }
 
     #[test]
@@ -426,7 +433,10 @@ mod tests {
         let si = &sd.signer_infos[0];
         assert!(matches!(si.sid, SignerId::IssuerAndSerial { .. }));
         let attrs = si.signed_attrs.as_ref().unwrap();
-        assert_eq!(attrs.content_type().unwrap().unwrap(), OID_LDS_SECURITY_OBJECT);
+        assert_eq!(
+            attrs.content_type().unwrap().unwrap(),
+            OID_LDS_SECURITY_OBJECT
+        );
         assert!(attrs.message_digest().unwrap().is_some());
         assert!(attrs.signing_time().unwrap().is_some());
         assert_eq!(attrs.signed_bytes()[0], 0x31);

@@ -89,21 +89,19 @@ fn passive_authentication(
             Check::not_performed(CheckName::ComConsistency, why),
         ];
     };
-    let parsed = Sod::parse(raw)
-        .map_err(|e| e.to_string())
-        .and_then(|sod| {
-            sod.signed_data()
-                .map_err(|e| format!("EF.SOD: {e}"))
-                .map(|sd| {
-                    let so = sd
-                        .e_content
-                        .as_deref()
-                        .map(LdsSecurityObject::parse)
-                        .transpose();
-                    let pa = verify_signed_object(&sd, OID_LDS_SECURITY_OBJECT, trust, at);
-                    (pa, so)
-                })
-        });
+    let parsed = Sod::parse(raw).map_err(|e| e.to_string()).and_then(|sod| {
+        sod.signed_data()
+            .map_err(|e| format!("EF.SOD: {e}"))
+            .map(|sd| {
+                let so = sd
+                    .e_content
+                    .as_deref()
+                    .map(LdsSecurityObject::parse)
+                    .transpose();
+                let pa = verify_signed_object(&sd, OID_LDS_SECURITY_OBJECT, trust, at);
+                (pa, so)
+            })
+    });
     let (pa, so) = match parsed {
         Ok(v) => v,
         Err(detail) => {
@@ -159,7 +157,11 @@ fn signature_and_chain(pa: &SignedObjectVerification) -> Vec<Check> {
         Some(chain) => {
             let (status, detail) = chain.outcome();
             let detail = if status == CheckStatus::Passed {
-                let path: Vec<&str> = chain.path.iter().map(|c| c.subject_text()).collect();
+                let path: Vec<&str> = chain
+                    .path
+                    .iter()
+                    .map(crate::auth::cert::Certificate::subject_text)
+                    .collect();
                 format!(
                     "valid at {}{}: {}",
                     pa.chain_time,
@@ -250,16 +252,25 @@ fn com_consistency(files: &BTreeMap<LdsFile, Vec<u8>>, so: &LdsSecurityObject) -
         };
     }
     let names = |set: &BTreeSet<DataGroup>| -> String {
-        set.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        set.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let only_com: BTreeSet<DataGroup> = listed.difference(&signed).copied().collect();
     let only_sod: BTreeSet<DataGroup> = signed.difference(&listed).copied().collect();
     let mut parts = Vec::new();
     if !only_com.is_empty() {
-        parts.push(format!("in EF.COM but not hashed in EF.SOD: {}", names(&only_com)));
+        parts.push(format!(
+            "in EF.COM but not hashed in EF.SOD: {}",
+            names(&only_com)
+        ));
     }
     if !only_sod.is_empty() {
-        parts.push(format!("hashed in EF.SOD but not in EF.COM: {}", names(&only_sod)));
+        parts.push(format!(
+            "hashed in EF.SOD but not in EF.COM: {}",
+            names(&only_sod)
+        ));
     }
     Check::failed(CheckName::ComConsistency, PA_COM, parts.join("; "))
 }
@@ -304,7 +315,9 @@ fn anti_clone_check(files: &BTreeMap<LdsFile, Vec<u8>>, name: CheckName, dg: Dat
     if files.contains_key(&LdsFile::Dg(dg)) {
         Check::not_performed(
             name,
-            format!("the document has {dg}; this verification does not run the protocol (it needs the live chip)"),
+            format!(
+                "the document has {dg}; this verification does not run the protocol (it needs the live chip)"
+            ),
         )
     } else {
         Check::not_performed(name, format!("the document has no {dg}"))

@@ -40,18 +40,27 @@ fn assert_signature_fails(report: &Report, needle: &str, file: &str) {
     let c = report.check(CheckName::SodSignature).unwrap();
     assert_eq!(c.code.as_deref(), Some("PA_SIGNATURE"), "{file}: {c:?}");
     let detail = c.detail.as_deref().unwrap_or_default();
-    assert!(detail.contains(needle), "{file}: {detail:?} lacks {needle:?}");
+    assert!(
+        detail.contains(needle),
+        "{file}: {detail:?} lacks {needle:?}"
+    );
     assert_eq!(report.verdict, Verdict::Failed, "{file}");
 }
 
 #[test]
 fn the_unmodified_bases_verify_their_signatures() {
-    for (sod, dgs) in [("lds/bsi-tr03105_EF_SOD.bin", false), ("sod/etsi_DFLT_EACAA_EF_SOD.bin", true)] {
+    for (sod, dgs) in [
+        ("lds/bsi-tr03105_EF_SOD.bin", false),
+        ("sod/etsi_DFLT_EACAA_EF_SOD.bin", true),
+    ] {
         let r = run(sod, dgs);
         let c = r.check(CheckName::SodSignature).unwrap();
         assert_eq!(c.status, CheckStatus::Passed, "{sod}: {c:?}");
         if dgs {
-            assert_eq!(r.check(CheckName::DgHashes).unwrap().status, CheckStatus::Passed);
+            assert_eq!(
+                r.check(CheckName::DgHashes).unwrap().status,
+                CheckStatus::Passed
+            );
         }
     }
 }
@@ -74,7 +83,10 @@ fn structural_corruptions_are_rejected() {
         assert_signature_fails(&run(&path, false), needle, file);
     }
     assert_signature_fails(
-        &run("sod/bsi_tr03105_EF_SOD_modified_econtent_id-data.bin", false),
+        &run(
+            "sod/bsi_tr03105_EF_SOD_modified_econtent_id-data.bin",
+            false,
+        ),
         "",
         "modified id-data",
     );
@@ -90,7 +102,10 @@ fn lds_security_object_version_2_is_unsupported() {
         // … and the object itself is refused.
         let c = r.check(CheckName::DgHashes).unwrap();
         assert_eq!(c.code.as_deref(), Some("PA_HASH"), "{file}: {c:?}");
-        assert!(c.detail.as_deref().unwrap().contains("not supported"), "{c:?}");
+        assert!(
+            c.detail.as_deref().unwrap().contains("not supported"),
+            "{c:?}"
+        );
     }
 }
 
@@ -113,9 +128,17 @@ fn trailing_zero_byte_is_dump_padding_and_dropped() {
 #[test]
 fn modified_hashes_and_signature_fail() {
     // DG1 hash modified inside the signed eContent: the messageDigest no longer matches.
-    assert_signature_fails(&run("sod/negative/sod_negative_L619.bin", true), "messageDigest", "L619");
+    assert_signature_fails(
+        &run("sod/negative/sod_negative_L619.bin", true),
+        "messageDigest",
+        "L619",
+    );
     // Signature's last byte changed.
-    assert_signature_fails(&run("sod/negative/sod_negative_L632.bin", true), "signature", "L632");
+    assert_signature_fails(
+        &run("sod/negative/sod_negative_L632.bin", true),
+        "signature",
+        "L632",
+    );
     // DG14 hash modified: messageDigest fails, and the real DG14 no longer matches the hash.
     let r = run("sod/negative/sod_negative_L645.bin", true);
     assert_signature_fails(&r, "messageDigest", "L645");
@@ -129,7 +152,11 @@ fn modified_data_groups_fail_their_hash_against_the_intact_sod() {
     // L657 and L669 are the intact ETSI SOD; the corruption is in the data group.
     for file in ["L657", "L669"] {
         let path = format!("sod/negative/sod_negative_{file}.bin");
-        assert_eq!(data(&path), data("sod/etsi_DFLT_EACAA_EF_SOD.bin"), "{file}");
+        assert_eq!(
+            data(&path),
+            data("sod/etsi_DFLT_EACAA_EF_SOD.bin"),
+            "{file}"
+        );
     }
     // L669: DG15 RSA exponent 010001 → 010002.
     let mut dg15 = data("sod/etsi_DFLT_EACAA_EF_DG15.bin");
@@ -144,7 +171,10 @@ fn modified_data_groups_fail_their_hash_against_the_intact_sod() {
         (dg(15), dg15),
     ]);
     let r = verify_files(&files, &TrustStore::new(), Time::EPOCH, None);
-    assert_eq!(r.check(CheckName::SodSignature).unwrap().status, CheckStatus::Passed);
+    assert_eq!(
+        r.check(CheckName::SodSignature).unwrap().status,
+        CheckStatus::Passed
+    );
     let c = r.check(CheckName::DgHashes).unwrap();
     assert_eq!(c.code.as_deref(), Some("PA_HASH"));
     assert!(c.detail.as_deref().unwrap().contains("DG15"), "{c:?}");
@@ -161,12 +191,19 @@ fn modified_data_groups_fail_their_hash_against_the_intact_sod() {
 
 #[test]
 fn truncations_of_real_sods_never_panic_and_never_pass() {
-    for sod in ["sod/NZ/EF_SOD.bin", "sod/DE/EF_SOD.bin", "lds/bsi-tr03105_EF_SOD.bin"] {
+    for sod in [
+        "sod/NZ/EF_SOD.bin",
+        "sod/DE/EF_SOD.bin",
+        "lds/bsi-tr03105_EF_SOD.bin",
+    ] {
         let bytes = data(sod);
         for cut in (0..bytes.len()).step_by(7) {
             let files = BTreeMap::from([(LdsFile::Sod, bytes[..cut].to_vec())]);
             let r = verify_files(&files, &TrustStore::new(), Time::EPOCH, None);
-            assert_ne!(r.check(CheckName::SodSignature).unwrap().status, CheckStatus::Passed);
+            assert_ne!(
+                r.check(CheckName::SodSignature).unwrap().status,
+                CheckStatus::Passed
+            );
         }
     }
 }
@@ -196,13 +233,11 @@ proptest! {
         if let Some(b) = bytes.get_mut(pos) {
             *b = byte;
         }
-        let sod = idproof_core::lds::Sod::parse(&bytes);
-        if let Ok(sod) = sod {
-            if let Ok(sd) = sod.signed_data() {
-                if let Some(c) = sd.e_content.as_deref() {
-                    let _ = LdsSecurityObject::parse(c);
-                }
-            }
+        if let Ok(sod) = idproof_core::lds::Sod::parse(&bytes)
+            && let Ok(sd) = sod.signed_data()
+            && let Some(c) = sd.e_content.as_deref()
+        {
+            let _ = LdsSecurityObject::parse(c);
         }
         let mut trust = TrustStore::new();
         trust.add_certificate(&data("pki/MY_CSCA.der"), "MY").unwrap();

@@ -69,7 +69,11 @@ fn every_real_sod_verifies_signature_chain_and_matches_expected_json() {
         let sd = sod.signed_data().unwrap();
         let ber = exp["indefinite_length_BER"].as_bool().unwrap();
         assert_eq!(sd.encoding == Mode::Ber, ber, "{cc} encoding");
-        assert_eq!(sd.e_content_type, exp["eContentType"].as_str().unwrap(), "{cc}");
+        assert_eq!(
+            sd.e_content_type,
+            exp["eContentType"].as_str().unwrap(),
+            "{cc}"
+        );
         let so = LdsSecurityObject::parse(sd.e_content.as_deref().unwrap()).unwrap();
         assert_eq!(
             u64::from(so.version),
@@ -144,7 +148,11 @@ fn indonesian_dsc_verifies_through_the_link_certificate_too() {
     // Only the link certificate (new key, signed by the old 2016 CSCA) and the old CSCA:
     // the DSC's AKI selects the link certificate, which chains to the old root.
     let mut trust = TrustStore::new();
-    for f in ["2016-01_CSCA.cer", "2020-10_CSCA_LINK.cer", "2010-12_CSCA.cer"] {
+    for f in [
+        "2016-01_CSCA.cer",
+        "2020-10_CSCA_LINK.cer",
+        "2010-12_CSCA.cer",
+    ] {
         trust
             .add_certificate(&data(&format!("pki/IDN_2010_SERIES/{f}")), f)
             .unwrap();
@@ -176,7 +184,8 @@ fn card_security_without_signed_attributes_is_signed_over_econtent() {
     let sd = SignedData::parse(&raw).unwrap();
     assert!(sd.signer_infos[0].signed_attrs.is_none());
     let v = verify_signed_object(&sd, OID_SECURITY_OBJECT, &TrustStore::new(), Time::EPOCH);
-    let steps: Vec<(&str, CheckStatus)> = v.signer.steps.iter().map(|s| (s.name, s.status)).collect();
+    let steps: Vec<(&str, CheckStatus)> =
+        v.signer.steps.iter().map(|s| (s.name, s.status)).collect();
     assert!(
         steps.contains(&("signature", CheckStatus::Passed)),
         "{:?}",
@@ -188,11 +197,19 @@ fn card_security_without_signed_attributes_is_signed_over_econtent() {
 
 #[test]
 fn other_card_security_files_verify_their_signature() {
-    for f in ["cardsecurity/ef_cardsecurity_dan.bin", "cardsecurity/ecdh_EF_CardSecurity.bin"] {
+    for f in [
+        "cardsecurity/ef_cardsecurity_dan.bin",
+        "cardsecurity/ecdh_EF_CardSecurity.bin",
+    ] {
         let raw = data(f);
         let sd = SignedData::parse(&raw).unwrap();
         let v = verify_signed_object(&sd, OID_SECURITY_OBJECT, &TrustStore::new(), Time::EPOCH);
-        let sig = v.signer.steps.iter().find(|s| s.name == "signature").unwrap();
+        let sig = v
+            .signer
+            .steps
+            .iter()
+            .find(|s| s.name == "signature")
+            .unwrap();
         assert_eq!(sig.status, CheckStatus::Passed, "{f}: {}", sig.detail);
     }
 }
@@ -216,7 +233,10 @@ fn nz_2013_sod_verifies_at_its_signing_time_with_the_expired_csca() {
     assert_all_passed(&v, "NZ 2013");
     let signing_time = v.signer.signing_time.unwrap();
     assert_eq!(signing_time.to_string(), "2011-10-18T00:38:56Z");
-    assert_eq!(v.chain_time, signing_time, "`at` must not override signingTime");
+    assert_eq!(
+        v.chain_time, signing_time,
+        "`at` must not override signingTime"
+    );
     let csca = v.chain.as_ref().unwrap().issuer().unwrap();
     assert!(!csca.valid_at(at), "the NZ CSCA has expired by now");
 }
@@ -242,8 +262,14 @@ fn specimen_sets_hash_check_their_data_groups() {
     let r = verify_files(&loes, &TrustStore::new(), Time::EPOCH, None);
     let c = r.check(CheckName::DgHashes).unwrap();
     assert_eq!(c.status, CheckStatus::Passed, "{c:?}");
-    assert_eq!(r.check(CheckName::SodSignature).unwrap().status, CheckStatus::Passed);
-    assert_eq!(r.check(CheckName::ComConsistency).unwrap().status, CheckStatus::Passed);
+    assert_eq!(
+        r.check(CheckName::SodSignature).unwrap().status,
+        CheckStatus::Passed
+    );
+    assert_eq!(
+        r.check(CheckName::ComConsistency).unwrap().status,
+        CheckStatus::Passed
+    );
     // No CSCA for the specimen: the chain is not performed → incomplete, not authentic.
     assert_eq!(r.verdict, Verdict::Incomplete);
 
@@ -256,8 +282,14 @@ fn specimen_sets_hash_check_their_data_groups() {
         (dg(14), "lds/bsi2008_Datagroup14.bin"),
     ]);
     let r = verify_files(&bsi, &TrustStore::new(), Time::EPOCH, None);
-    assert_eq!(r.check(CheckName::DgHashes).unwrap().status, CheckStatus::Passed);
-    assert_eq!(r.check(CheckName::SodSignature).unwrap().status, CheckStatus::Passed);
+    assert_eq!(
+        r.check(CheckName::DgHashes).unwrap().status,
+        CheckStatus::Passed
+    );
+    assert_eq!(
+        r.check(CheckName::SodSignature).unwrap().status,
+        CheckStatus::Passed
+    );
     bsi.insert(dg(15), data("lds/bsi2008_Datagroup15.bin"));
     let r = verify_files(&bsi, &TrustStore::new(), Time::EPOCH, None);
     let c = r.check(CheckName::DgHashes).unwrap();
@@ -274,9 +306,18 @@ fn specimen_sets_hash_check_their_data_groups() {
         (dg(14), "lds/bsi-tr03105_Datagroup14.bin"),
     ]);
     let r = verify_files(&tr, &TrustStore::new(), Time::EPOCH, None);
-    assert_eq!(r.check(CheckName::SodSignature).unwrap().status, CheckStatus::Passed);
-    assert_eq!(r.check(CheckName::DgHashes).unwrap().status, CheckStatus::Passed);
-    assert_eq!(r.check(CheckName::ComConsistency).unwrap().status, CheckStatus::Passed);
+    assert_eq!(
+        r.check(CheckName::SodSignature).unwrap().status,
+        CheckStatus::Passed
+    );
+    assert_eq!(
+        r.check(CheckName::DgHashes).unwrap().status,
+        CheckStatus::Passed
+    );
+    assert_eq!(
+        r.check(CheckName::ComConsistency).unwrap().status,
+        CheckStatus::Passed
+    );
     tr.insert(dg(15), data("lds/bsi-tr03105_Datagroup15.bin"));
     let r = verify_files(&tr, &TrustStore::new(), Time::EPOCH, None);
     let c = r.check(CheckName::DgHashes).unwrap();
@@ -302,8 +343,8 @@ fn every_bundled_certificate_parses() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "der" || e == "cer") {
             let der = std::fs::read(&path).unwrap();
-            let cert = Certificate::from_der(&der)
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let cert =
+                Certificate::from_der(&der).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             assert_eq!(cert.der(), der.as_slice());
             n += 1;
         }

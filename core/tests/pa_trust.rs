@@ -46,7 +46,12 @@ fn master_lists_verify_to_their_roots_with_the_published_counts() {
         let report = trust
             .add_master_list(&data(ml), MasterListPolicy::VerifyWithStore, ml)
             .unwrap_or_else(|e| panic!("{ml}: {e}"));
-        assert_eq!(report.verification, CheckStatus::Passed, "{ml}: {}", report.detail);
+        assert_eq!(
+            report.verification,
+            CheckStatus::Passed,
+            "{ml}: {}",
+            report.detail
+        );
         assert_eq!(report.certificates, count, "{ml}");
         assert_eq!(report.kind, TrustFileKind::MasterList);
     }
@@ -80,7 +85,12 @@ fn icao_master_list_loads_and_verifies_through_the_un_csca_of_another_list() {
     let report = trust
         .add_master_list(&ml, MasterListPolicy::VerifyWithStore, "icao")
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(report.verification, CheckStatus::Passed, "{}", report.detail);
+    assert_eq!(
+        report.verification,
+        CheckStatus::Passed,
+        "{}",
+        report.detail
+    );
     assert_eq!(report.certificates, 504);
 }
 
@@ -109,7 +119,12 @@ fn colombian_crl_verifies_against_the_co_csca_and_lists_its_serials() {
         )
         .unwrap();
     let report = trust.add_crl(&data("pki/csca/COL.crl"), "COL.crl").unwrap();
-    assert_eq!(report.verification, CheckStatus::Passed, "{}", report.detail);
+    assert_eq!(
+        report.verification,
+        CheckStatus::Passed,
+        "{}",
+        report.detail
+    );
     let crl = trust.crls().next().unwrap();
     assert_eq!(crl.revoked.len(), 15, "{:?}", crl.revoked_serials_hex());
     let serials = crl.revoked_serials_hex();
@@ -150,7 +165,11 @@ fn base64(bytes: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -206,7 +225,11 @@ fn pkd_ldif_and_pem_load() {
     assert_eq!(summary.document_signers, 1);
     assert_eq!(summary.crls, 1);
     assert!(summary.certificates >= 307, "{}", summary.certificates);
-    let ldif_source = summary.sources.iter().find(|s| s.kind == TrustFileKind::Ldif).unwrap();
+    let ldif_source = summary
+        .sources
+        .iter()
+        .find(|s| s.kind == TrustFileKind::Ldif)
+        .unwrap();
     assert_eq!(ldif_source.unrecognised, 1);
     assert_eq!(ldif_source.crls, 1);
 
@@ -248,7 +271,12 @@ fn summary_counts_countries_and_validity() {
     assert!(de.valid_from < de.valid_to);
     let json = serde_json::to_value(&s).unwrap();
     assert_eq!(json["sources"][1]["verification"], "passed");
-    assert!(json["countries"]["DE"]["valid_from"].as_str().unwrap().ends_with('Z'));
+    assert!(
+        json["countries"]["DE"]["valid_from"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
 }
 
 #[test]
@@ -256,6 +284,11 @@ fn revocation_without_a_crl_is_not_performed() {
     let trust = store_with("pki/AT_CSCA.der");
     let dsc = Certificate::from_der(&data("pki/AT_DSC.der")).unwrap();
     let csca = trust.anchors().next().unwrap();
-    let step = check_revocation(&dsc, Some(csca), &trust, Time::from_ymd(2025, 1, 1).unwrap());
+    let step = check_revocation(
+        &dsc,
+        Some(csca),
+        &trust,
+        Time::from_ymd(2025, 1, 1).unwrap(),
+    );
     assert_eq!(step.status, CheckStatus::NotPerformed);
 }

@@ -8,10 +8,10 @@
 
 use std::fmt::Write as _;
 
+use idproof_core::auth::trust::TrustStore;
 use idproof_core::lds::{DataGroup, Dg2, Dg11, LdsFile};
 use idproof_core::reader::{Document, Phase, Progress, ReadOptions};
 use idproof_core::report::{CheckStatus, Report, Verdict};
-use idproof_core::auth::trust::TrustStore;
 use idproof_core::verify::verify;
 use idproof_core::{Error, ErrorCode};
 use idproof_fixtures::chip::{all_profiles, profile_by_name};

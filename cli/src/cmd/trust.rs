@@ -58,8 +58,8 @@ pub struct Loaded {
 fn files_of(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     if path.is_dir() {
         let mut out = Vec::new();
-        let entries = std::fs::read_dir(path)
-            .map_err(|e| LoadError(format!("{}: {e}", path.display())))?;
+        let entries =
+            std::fs::read_dir(path).map_err(|e| LoadError(format!("{}: {e}", path.display())))?;
         for entry in entries {
             let p = entry
                 .map_err(|e| LoadError(format!("{}: {e}", path.display())))?
@@ -150,7 +150,9 @@ pub fn load(paths: &[PathBuf], as_is: bool) -> Result<Loaded, LoadError> {
                 }
             }
             TrustFileKind::Crl => {
-                store.add_crl(bytes, label).map_err(|e| input_error(label, e))?;
+                store
+                    .add_crl(bytes, label)
+                    .map_err(|e| input_error(label, e))?;
             }
             TrustFileKind::Certificate | TrustFileKind::MasterList => {}
         }
@@ -218,7 +220,10 @@ fn inspect(args: &InspectArgs) -> u8 {
         out(format!("  REFUSED {}", f.detail));
     }
     out(String::new());
-    out(format!("  {:<4} {:>5} {:>4}  validity", "ctry", "CSCAs", "CRLs"));
+    out(format!(
+        "  {:<4} {:>5} {:>4}  validity",
+        "ctry", "CSCAs", "CRLs"
+    ));
     for (cc, c) in &summary.countries {
         out(format!(
             "  {cc:<4} {:>5} {:>4}  {} to {}",

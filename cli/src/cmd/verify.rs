@@ -98,13 +98,13 @@ fn read_document(paths: &[PathBuf]) -> Result<BTreeMap<LdsFile, (String, Vec<u8>
             eprintln!("note: skipped {shown}: not an LDS file");
             continue;
         };
-        if let Err(e) = parse_file(kind, &bytes) {
-            if matches!(
-                e,
-                LdsError::Tlv { .. } | LdsError::WrongOuterTag { .. } | LdsError::TrailingBytes { .. }
-            ) {
-                return Err(format!("{shown}: unreadable {}: {e}", kind.name()));
-            }
+        if let Err(
+            e @ (LdsError::Tlv { .. }
+            | LdsError::WrongOuterTag { .. }
+            | LdsError::TrailingBytes { .. }),
+        ) = parse_file(kind, &bytes)
+        {
+            return Err(format!("{shown}: unreadable {}: {e}", kind.name()));
         }
         if let Some((other, _)) = files.get(&kind) {
             return Err(format!("{shown} and {other} are both {}", kind.name()));
@@ -119,15 +119,14 @@ fn read_document(paths: &[PathBuf]) -> Result<BTreeMap<LdsFile, (String, Vec<u8>
 
 /// Runs `idproof verify` and returns the exit code.
 pub fn run(args: &Args) -> u8 {
-    let at = match &args.at {
-        None => super::now(),
-        Some(text) => match Time::parse_iso(text) {
-            Some(t) => t,
-            None => {
-                eprintln!("error: --at {text}: expected YYYY-MM-DD");
-                return EXIT_USAGE;
-            }
-        },
+    let at = if let Some(text) = &args.at {
+        let Some(t) = Time::parse_iso(text) else {
+            eprintln!("error: --at {text}: expected YYYY-MM-DD");
+            return EXIT_USAGE;
+        };
+        t
+    } else {
+        super::now()
     };
     let files = match read_document(&args.paths) {
         Ok(f) => f,
@@ -143,10 +142,8 @@ pub fn run(args: &Args) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let bytes: BTreeMap<LdsFile, Vec<u8>> = files
-        .iter()
-        .map(|(k, (_, b))| (*k, b.clone()))
-        .collect();
+    let bytes: BTreeMap<LdsFile, Vec<u8>> =
+        files.iter().map(|(k, (_, b))| (*k, b.clone())).collect();
     let report = verify_files(&bytes, &loaded.store, at, None);
     let summary = loaded.store.summary();
     let output = VerifyOutput {
@@ -227,7 +224,8 @@ fn print_human(to_stderr: bool, output: &VerifyOutput<'_>, report: &Report) {
         match report.verdict {
             Verdict::Authentic => "authentic",
             Verdict::Failed => "failed",
-            Verdict::Incomplete => "incomplete (not proven authentic: see the checks not performed)",
+            Verdict::Incomplete =>
+                "incomplete (not proven authentic: see the checks not performed)",
         }
     ));
 }

@@ -166,7 +166,9 @@ impl<'a> Tlv<'a> {
         self.expect(tag::INTEGER, "INTEGER")?;
         let c = self.content;
         if c.is_empty() || c.len() > 9 || c.first().is_some_and(|b| b & 0x80 != 0) {
-            return Err(Asn1Error::Malformed("INTEGER is not a small non-negative value"));
+            return Err(Asn1Error::Malformed(
+                "INTEGER is not a small non-negative value",
+            ));
         }
         if c.len() == 9 && c.first() != Some(&0) {
             return Err(Asn1Error::Malformed("INTEGER too large"));
@@ -302,7 +304,9 @@ fn read(bytes: &[u8], mode: Mode, depth: usize) -> Result<(Tlv<'_>, &[u8]), Asn1
             return Err(Asn1Error::Malformed("indefinite length is not DER"));
         }
         if !constructed {
-            return Err(Asn1Error::Malformed("indefinite length on a primitive element"));
+            return Err(Asn1Error::Malformed(
+                "indefinite length on a primitive element",
+            ));
         }
         // Walk the children up to the end-of-contents octets.
         let mut rest = after_first;
@@ -311,9 +315,7 @@ fn read(bytes: &[u8], mode: Mode, depth: usize) -> Result<(Tlv<'_>, &[u8]), Asn1
                 let content_len = after_first.len() - rest.len();
                 let total = 2 + content_len + 2;
                 let raw = bytes.get(..total).ok_or(Asn1Error::Truncated)?;
-                let content = after_first
-                    .get(..content_len)
-                    .ok_or(Asn1Error::Truncated)?;
+                let content = after_first.get(..content_len).ok_or(Asn1Error::Truncated)?;
                 let remainder = bytes.get(total..).ok_or(Asn1Error::Truncated)?;
                 return Ok((
                     Tlv {
@@ -438,7 +440,9 @@ mod tests {
 
     #[test]
     fn constructed_octet_string_is_concatenated_under_ber_only() {
-        let bytes = [0x24, 0x80, 0x04, 0x01, 0xAA, 0x04, 0x02, 0xBB, 0xCC, 0x00, 0x00];
+        let bytes = [
+            0x24, 0x80, 0x04, 0x01, 0xAA, 0x04, 0x02, 0xBB, 0xCC, 0x00, 0x00,
+        ];
         let tlv = Tlv::parse(&bytes, Mode::Ber).unwrap();
         assert_eq!(&*tlv.octets().unwrap(), &[0xAA, 0xBB, 0xCC]);
         assert!(Tlv::parse(&bytes, Mode::Der).is_err());
@@ -450,13 +454,19 @@ mod tests {
             oid_to_string(&[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02]).unwrap(),
             "1.2.840.113549.1.7.2"
         );
-        assert_eq!(oid_to_string(&[0x67, 0x81, 0x08, 0x01, 0x01, 0x01]).unwrap(), "2.23.136.1.1.1");
+        assert_eq!(
+            oid_to_string(&[0x67, 0x81, 0x08, 0x01, 0x01, 0x01]).unwrap(),
+            "2.23.136.1.1.1"
+        );
         assert!(oid_to_string(&[0x86]).is_err());
     }
 
     #[test]
     fn truncation_and_depth_are_errors() {
-        assert_eq!(Tlv::parse(&[0x30, 0x05, 0x02], Mode::Der), Err(Asn1Error::Truncated));
+        assert_eq!(
+            Tlv::parse(&[0x30, 0x05, 0x02], Mode::Der),
+            Err(Asn1Error::Truncated)
+        );
         let mut deep = Vec::new();
         for _ in 0..40 {
             deep.extend_from_slice(&[0x30, 0x80]);

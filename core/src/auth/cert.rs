@@ -330,7 +330,10 @@ pub fn names_equivalent(a: &[u8], b: &[u8]) -> bool {
                 let mut f = Fields::new(&atv);
                 let oid = f.next("type").ok()?.oid().ok()?;
                 let value = f.next("value").ok()?;
-                out.push((oid, String::from_utf8_lossy(value.content).trim().to_uppercase()));
+                out.push((
+                    oid,
+                    String::from_utf8_lossy(value.content).trim().to_uppercase(),
+                ));
             }
         }
         out.sort();
@@ -390,7 +393,12 @@ pub(crate) fn name_text(name: &Tlv<'_>) -> String {
                 let units: Vec<u16> = value
                     .content
                     .chunks(2)
-                    .map(|c| u16::from_be_bytes([c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)]))
+                    .map(|c| {
+                        u16::from_be_bytes([
+                            c.first().copied().unwrap_or(0),
+                            c.get(1).copied().unwrap_or(0),
+                        ])
+                    })
                     .collect();
                 String::from_utf16_lossy(&units)
             } else {

@@ -117,7 +117,9 @@ pub fn validate(
         }
         match pick_issuer(&current, &candidates) {
             Ok((issuer, step_detail)) => {
-                result.steps.push(Step::passed("issuer_signature", step_detail));
+                result
+                    .steps
+                    .push(Step::passed("issuer_signature", step_detail));
                 let issuer = issuer.clone();
                 let root = issuer.is_self_issued()
                     && issuer.aki().is_none_or(|aki| Some(aki) == issuer.ski());
@@ -241,7 +243,10 @@ pub fn check_revocation(
         match crl.verify_signature(issuer) {
             SignatureCheck::Valid(_) => {}
             SignatureCheck::Invalid(d) => {
-                notes.push(format!("a CRL from {} has a bad signature ({d})", crl.issuer_text()));
+                notes.push(format!(
+                    "a CRL from {} has a bad signature ({d})",
+                    crl.issuer_text()
+                ));
                 continue;
             }
             SignatureCheck::Unsupported(d) => {
@@ -269,7 +274,8 @@ pub fn check_revocation(
                 "CRL of {} is not current at {at} (thisUpdate {}, nextUpdate {})",
                 crl.issuer_text(),
                 crl.this_update,
-                crl.next_update.map_or_else(|| "none".into(), |t| t.to_string())
+                crl.next_update
+                    .map_or_else(|| "none".into(), |t| t.to_string())
             ));
         }
     }

@@ -51,7 +51,10 @@ impl Crl {
         let this_update = t.next("thisUpdate")?.time()?;
         let next_update = match t.optional(tag::UTC_TIME)? {
             Some(u) => Some(u.time()?),
-            None => t.optional(tag::GENERALIZED_TIME)?.map(|g| g.time()).transpose()?,
+            None => t
+                .optional(tag::GENERALIZED_TIME)?
+                .map(|g| g.time())
+                .transpose()?,
         };
         let mut revoked = Vec::new();
         if let Some(list) = t.optional(tag::SEQUENCE)? {

@@ -3,8 +3,8 @@
 //! [`verify_signature`], which turns the layer's result into a [`SignatureCheck`] — valid,
 //! invalid (a failure) or unsupported (the check is not performed, never passed).
 
-pub use crate::crypto::signature::{hash, hash_algorithm_from_oid};
 use crate::crypto::signature::{SignatureError, verify};
+pub use crate::crypto::signature::{hash, hash_algorithm_from_oid};
 
 /// What a signature check concluded.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -33,11 +33,9 @@ pub fn parse(text: &str) -> LdifContent {
     let mut logical: Vec<String> = Vec::new();
     for line in text.lines() {
         let line = line.strip_suffix('\r').unwrap_or(line);
-        if let Some(cont) = line.strip_prefix(' ') {
-            if let Some(last) = logical.last_mut() {
-                last.push_str(cont);
-                continue;
-            }
+        if let (Some(cont), Some(last)) = (line.strip_prefix(' '), logical.last_mut()) {
+            last.push_str(cont);
+            continue;
         }
         logical.push(line.to_owned());
     }
@@ -64,7 +62,9 @@ pub fn parse(text: &str) -> LdifContent {
             "usercertificate;binary" | "usercertificate" | "cacertificate;binary" => {
                 LdifItem::Certificate(bytes)
             }
-            "certificaterevocationlist;binary" | "certificaterevocationlist" => LdifItem::Crl(bytes),
+            "certificaterevocationlist;binary" | "certificaterevocationlist" => {
+                LdifItem::Crl(bytes)
+            }
             "pkdmasterlistcontent" | "cscamasterlistdata" | "pkdmasterlistcontent;binary" => {
                 LdifItem::MasterList(bytes)
             }

@@ -126,14 +126,20 @@ pub fn verify_signer(
     if sd.signer_infos.len() > 1 {
         out.steps.push(Step::failed(
             "signer_info",
-            format!("{} SignerInfos; ICAO objects have exactly one", sd.signer_infos.len()),
+            format!(
+                "{} SignerInfos; ICAO objects have exactly one",
+                sd.signer_infos.len()
+            ),
         ));
         return out;
     }
     if sd.version != 3 {
         out.steps.push(Step::failed(
             "signed_data",
-            format!("SignedData version {}; ICAO 9303 requires version 3", sd.version),
+            format!(
+                "SignedData version {}; ICAO 9303 requires version 3",
+                sd.version
+            ),
         ));
         return out;
     }
@@ -152,12 +158,16 @@ pub fn verify_signer(
     } else {
         out.steps.push(Step::failed(
             "content_type",
-            format!("eContentType is {}, expected {expected_type}", sd.e_content_type),
+            format!(
+                "eContentType is {}, expected {expected_type}",
+                sd.e_content_type
+            ),
         ));
         return out;
     }
     let Some(e_content) = sd.e_content.as_deref() else {
-        out.steps.push(Step::failed("content", "no eContent (detached content)"));
+        out.steps
+            .push(Step::failed("content", "no eContent (detached content)"));
         return out;
     };
     let message: Vec<u8> = if let Some(attrs) = &si.signed_attrs {
@@ -166,7 +176,10 @@ pub fn verify_signer(
             Ok(Some(ct)) => {
                 out.steps.push(Step::failed(
                     "content_type",
-                    format!("signed contentType {ct} differs from eContentType {}", sd.e_content_type),
+                    format!(
+                        "signed contentType {ct} differs from eContentType {}",
+                        sd.e_content_type
+                    ),
                 ));
                 return out;
             }
@@ -211,7 +224,8 @@ pub fn verify_signer(
                 return out;
             }
             Err(e) => {
-                out.steps.push(Step::failed("message_digest", e.to_string()));
+                out.steps
+                    .push(Step::failed("message_digest", e.to_string()));
                 return out;
             }
         }

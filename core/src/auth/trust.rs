@@ -156,7 +156,10 @@ impl TrustStore {
     }
 
     /// Anchors that may have issued `cert` (DN and AKI/SKI).
-    pub fn issuers_of<'s>(&'s self, cert: &'s Certificate) -> impl Iterator<Item = &'s Certificate> {
+    pub fn issuers_of<'s>(
+        &'s self,
+        cert: &'s Certificate,
+    ) -> impl Iterator<Item = &'s Certificate> {
         self.anchors().filter(move |a| a.may_have_issued(cert))
     }
 
@@ -164,7 +167,8 @@ impl TrustStore {
     pub fn find(&self, subject: &[u8], ski: Option<&[u8]>) -> Vec<&Certificate> {
         self.anchors()
             .filter(|c| {
-                super::cert::names_equivalent(c.subject(), subject) && (ski.is_none() || c.ski() == ski)
+                super::cert::names_equivalent(c.subject(), subject)
+                    && (ski.is_none() || c.ski() == ski)
             })
             .collect()
     }
@@ -198,7 +202,8 @@ impl TrustStore {
         });
         let mut added = 0;
         for der in ders {
-            let cert = Certificate::from_der(&der).map_err(|e| TrustError::Malformed(e.to_string()))?;
+            let cert =
+                Certificate::from_der(&der).map_err(|e| TrustError::Malformed(e.to_string()))?;
             if self.push_anchor(cert, idx) {
                 added += 1;
             }
@@ -261,7 +266,10 @@ impl TrustStore {
         if let Some(s) = self.sources.get_mut(idx) {
             s.added = added;
         }
-        Ok(self.sources.get(idx).cloned().ok_or(TrustError::Unrecognised)?)
+        self.sources
+            .get(idx)
+            .cloned()
+            .ok_or(TrustError::Unrecognised)
     }
 
     /// Checks a master list's signature and its signer's chain to a CSCA in the store.
@@ -278,7 +286,10 @@ impl TrustStore {
         let chain = chain::validate(cert, self, time, key_usage::DIGITAL_SIGNATURE);
         let (chain_status, chain_detail) = chain.outcome();
         if chain_status != CheckStatus::Passed {
-            return (chain_status, format!("signer {}: {chain_detail}", cert.subject_text()));
+            return (
+                chain_status,
+                format!("signer {}: {chain_detail}", cert.subject_text()),
+            );
         }
         (
             CheckStatus::Passed,
@@ -343,7 +354,8 @@ impl TrustStore {
                             ca.serial_hex(),
                             crl.revoked.len(),
                             crl.this_update,
-                            crl.next_update.map_or_else(|| "none".into(), |t| t.to_string())
+                            crl.next_update
+                                .map_or_else(|| "none".into(), |t| t.to_string())
                         ),
                     );
                 }
@@ -441,7 +453,10 @@ impl TrustStore {
             if text.contains("-----BEGIN X509 CRL-----") {
                 return Some(TrustFileKind::Crl);
             }
-            if text.lines().any(|l| l.to_ascii_lowercase().starts_with("dn:")) {
+            if text
+                .lines()
+                .any(|l| l.to_ascii_lowercase().starts_with("dn:"))
+            {
                 return Some(TrustFileKind::Ldif);
             }
         }
@@ -454,7 +469,8 @@ impl TrustStore {
         let mut children = top.children();
         let first = children.next()?.ok()?;
         if first.tag == tag::OID {
-            return (first.oid().ok()? == cms::OID_SIGNED_DATA).then_some(TrustFileKind::MasterList);
+            return (first.oid().ok()? == cms::OID_SIGNED_DATA)
+                .then_some(TrustFileKind::MasterList);
         }
         if first.tag != tag::SEQUENCE {
             return None;

@@ -13,8 +13,8 @@ use crate::asn1::{Fields, Mode, Tlv, tag};
 use crate::cms::{CmsError, SignedData};
 
 use super::common::outer;
-use super::file::DataGroup;
 use super::error::LdsError;
+use super::file::DataGroup;
 use super::file::LdsFile;
 
 const FILE: LdsFile = LdsFile::Sod;
@@ -94,7 +94,8 @@ pub struct LdsSecurityObject {
 impl LdsSecurityObject {
     /// Parses the eContent of EF.SOD (DER, or BER when the issuer used it).
     pub fn parse(e_content: &[u8]) -> Result<Self, LdsError> {
-        let invalid = |e: crate::asn1::Asn1Error| LdsError::invalid(FILE, format!("LDSSecurityObject: {e}"));
+        let invalid =
+            |e: crate::asn1::Asn1Error| LdsError::invalid(FILE, format!("LDSSecurityObject: {e}"));
         let top = Tlv::parse(e_content, Mode::Der)
             .or_else(|_| Tlv::parse(e_content, Mode::Ber))
             .map_err(invalid)?
@@ -114,7 +115,9 @@ impl LdsSecurityObject {
                 ));
             }
         };
-        let alg = f.next_tagged(tag::SEQUENCE, "hashAlgorithm").map_err(invalid)?;
+        let alg = f
+            .next_tagged(tag::SEQUENCE, "hashAlgorithm")
+            .map_err(invalid)?;
         let hash_algorithm = Fields::new(&alg)
             .next_tagged(tag::OID, "algorithm")
             .and_then(|o| o.oid())
@@ -128,7 +131,10 @@ impl LdsSecurityObject {
                 .and_then(|i| i.expect(tag::SEQUENCE, "DataGroupHash"))
                 .map_err(invalid)?;
             let mut hf = Fields::new(&item);
-            let number = hf.next("dataGroupNumber").and_then(|n| n.small_uint()).map_err(invalid)?;
+            let number = hf
+                .next("dataGroupNumber")
+                .and_then(|n| n.small_uint())
+                .map_err(invalid)?;
             let value = hf
                 .next("dataGroupHashValue")
                 .and_then(|v| v.octets())
@@ -137,7 +143,9 @@ impl LdsSecurityObject {
             let dg = u8::try_from(number)
                 .ok()
                 .and_then(DataGroup::new)
-                .ok_or_else(|| LdsError::invalid(FILE, format!("data group number {number} is not 1..16")))?;
+                .ok_or_else(|| {
+                    LdsError::invalid(FILE, format!("data group number {number} is not 1..16"))
+                })?;
             if data_group_hashes.insert(dg, value.into_owned()).is_some() {
                 return Err(LdsError::invalid(FILE, format!("{dg} is hashed twice")));
             }
@@ -157,10 +165,16 @@ impl LdsSecurityObject {
         };
         f.end().map_err(invalid)?;
         if version == 1 && lds_version_info.is_none() {
-            return Err(LdsError::invalid(FILE, "LDSSecurityObject v1 without ldsVersionInfo"));
+            return Err(LdsError::invalid(
+                FILE,
+                "LDSSecurityObject v1 without ldsVersionInfo",
+            ));
         }
         if version == 0 && lds_version_info.is_some() {
-            return Err(LdsError::invalid(FILE, "LDSSecurityObject v0 with ldsVersionInfo"));
+            return Err(LdsError::invalid(
+                FILE,
+                "LDSSecurityObject v0 with ldsVersionInfo",
+            ));
         }
         Ok(LdsSecurityObject {
             version,
