@@ -160,8 +160,23 @@ fn indonesian_dsc_verifies_through_the_link_certificate_too() {
     let v = verify_signed_object(&sd, OID_LDS_SECURITY_OBJECT, &trust, dsc_not_before("ID"));
     assert_all_passed(&v, "ID via link");
     let chain = v.chain.unwrap();
-    assert!(chain.path.len() >= 2, "{:?}", chain.steps);
-    assert!(!chain.path[0].is_self_issued() || chain.path[0].aki() != chain.path[0].ski());
+    // DSC → 2020 link certificate (new key, signed by the 2016 key; same DN, attributes in
+    // another order) → 2016 self-signed CSCA.
+    assert_eq!(chain.path.len(), 2, "{:?}", chain.steps);
+    assert_eq!(chain.path[0].der(), data("pki/IDN_2010_SERIES/2020-10_CSCA_LINK.cer"));
+    assert_eq!(chain.path[1].der(), data("pki/IDN_2010_SERIES/2016-01_CSCA.cer"));
+    assert!(chain.path[0].is_self_issued(), "link shares the DN");
+    assert_ne!(chain.path[0].aki(), chain.path[0].ski());
+
+    // Only the old key's CSCA: same DN as the DSC's issuer, but its SKI is not the DSC's AKI.
+    let mut old_only = TrustStore::new();
+    old_only
+        .add_certificate(&data("pki/IDN_2010_SERIES/2016-01_CSCA.cer"), "old")
+        .unwrap();
+    let v = verify_signed_object(&sd, OID_LDS_SECURITY_OBJECT, &old_only, dsc_not_before("ID"));
+    let (status, detail) = v.chain.unwrap().outcome();
+    assert_eq!(status, CheckStatus::Failed, "{detail}");
+    assert!(detail.contains("no CSCA in the trust store"), "{detail}");
 }
 
 #[test]
