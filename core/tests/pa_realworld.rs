@@ -163,8 +163,14 @@ fn indonesian_dsc_verifies_through_the_link_certificate_too() {
     // DSC → 2020 link certificate (new key, signed by the 2016 key; same DN, attributes in
     // another order) → 2016 self-signed CSCA.
     assert_eq!(chain.path.len(), 2, "{:?}", chain.steps);
-    assert_eq!(chain.path[0].der(), data("pki/IDN_2010_SERIES/2020-10_CSCA_LINK.cer"));
-    assert_eq!(chain.path[1].der(), data("pki/IDN_2010_SERIES/2016-01_CSCA.cer"));
+    assert_eq!(
+        chain.path[0].der(),
+        data("pki/IDN_2010_SERIES/2020-10_CSCA_LINK.cer")
+    );
+    assert_eq!(
+        chain.path[1].der(),
+        data("pki/IDN_2010_SERIES/2016-01_CSCA.cer")
+    );
     assert!(chain.path[0].is_self_issued(), "link shares the DN");
     assert_ne!(chain.path[0].aki(), chain.path[0].ski());
 
@@ -173,7 +179,12 @@ fn indonesian_dsc_verifies_through_the_link_certificate_too() {
     old_only
         .add_certificate(&data("pki/IDN_2010_SERIES/2016-01_CSCA.cer"), "old")
         .unwrap();
-    let v = verify_signed_object(&sd, OID_LDS_SECURITY_OBJECT, &old_only, dsc_not_before("ID"));
+    let v = verify_signed_object(
+        &sd,
+        OID_LDS_SECURITY_OBJECT,
+        &old_only,
+        dsc_not_before("ID"),
+    );
     let (status, detail) = v.chain.unwrap().outcome();
     assert_eq!(status, CheckStatus::Failed, "{detail}");
     assert!(detail.contains("no CSCA in the trust store"), "{detail}");

@@ -107,7 +107,9 @@ pub fn load(paths: &[PathBuf], as_is: bool) -> Result<Loaded, LoadError> {
                     .add_certificate(bytes, label)
                     .map_err(|e| input_error(label, e))?;
             }
-            TrustFileKind::MasterList => pending.push((label.clone(), bytes.clone())),
+            TrustFileKind::MasterList | TrustFileKind::DeviationList => {
+                pending.push((label.clone(), bytes.clone()));
+            }
             TrustFileKind::Ldif | TrustFileKind::Crl => {}
         }
     }
@@ -154,7 +156,9 @@ pub fn load(paths: &[PathBuf], as_is: bool) -> Result<Loaded, LoadError> {
                     .add_crl(bytes, label)
                     .map_err(|e| input_error(label, e))?;
             }
-            TrustFileKind::Certificate | TrustFileKind::MasterList => {}
+            TrustFileKind::Certificate
+            | TrustFileKind::MasterList
+            | TrustFileKind::DeviationList => {}
         }
     }
     Ok(Loaded { store, refused })

@@ -58,6 +58,8 @@ pub enum TrustFileKind {
     MasterList,
     /// An ICAO PKD LDIF file.
     Ldif,
+    /// An ICAO deviation list (CMS, 2.23.136.1.1.7): parsed and counted, not applied.
+    DeviationList,
     /// A DER or PEM CRL.
     Crl,
 }
@@ -226,6 +228,15 @@ impl TrustStore {
             .e_content
             .as_deref()
             .ok_or_else(|| TrustError::Malformed("master list without content".into()))?;
+        if sd.e_content_type == cms::OID_DEVIATION_LIST {
+            return self.add_deviation_list(&sd, content, label);
+        }
+        if sd.e_content_type != cms::OID_CSCA_MASTER_LIST {
+            return Err(TrustError::Malformed(format!(
+                "CMS content type {} is neither a CSCA master list nor a deviation list",
+                sd.e_content_type
+            )));
+        }
         let ders = cms::master_list_certificates(content)
             .map_err(|e| TrustError::Malformed(e.to_string()))?;
         let certs = ders
@@ -270,6 +281,33 @@ impl TrustStore {
             .get(idx)
             .cloned()
             .ok_or(TrustError::Unrecognised)
+    }
+
+    /// Records a deviation list: parsed and counted so `trust inspect` shows it; its signer is
+    /// checked like a master list's when possible, but deviations are not applied to PA.
+    fn add_deviation_list(
+        &mut self,
+        sd: &SignedData<'_>,
+        content: &[u8],
+        label: &str,
+    ) -> Result<SourceReport, TrustError> {
+        let count =
+            cms::deviation_count(content).map_err(|e| TrustError::Malformed(e.to_string()))?;
+        let signer = verify_signer(sd, cms::OID_DEVIATION_LIST, &[]);
+        let (verification, why) = signer.outcome();
+        let report = SourceReport {
+            kind: TrustFileKind::DeviationList,
+            label: label.to_owned(),
+            certificates: 0,
+            added: 0,
+            crls: 0,
+            document_signers: 0,
+            unrecognised: 0,
+            verification,
+            detail: format!("{count} deviation(s), parsed only (not applied); signer: {why}"),
+        };
+        self.push_source(report.clone());
+        Ok(report)
     }
 
     /// Checks a master list's signature and its signer's chain to a CSCA in the store.
@@ -502,8 +540,11 @@ impl TrustStore {
             TrustFileKind::Certificate => {
                 self.add_certificate(bytes, label)?;
             }
-            TrustFileKind::MasterList => {
-                self.add_master_list(bytes, policy, label)?;
+            TrustFileKind::MasterList | TrustFileKind::DeviationList => {
+                if self.add_master_list(bytes, policy, label)?.kind == TrustFileKind::DeviationList
+                {
+                    return Ok(TrustFileKind::DeviationList);
+                }
             }
             TrustFileKind::Crl => {
                 self.add_crl(bytes, label)?;
@@ -568,5 +609,103 @@ fn certificate_ders(bytes: &[u8]) -> Result<Vec<Vec<u8>>, TrustError> {
         Err(TrustError::Unrecognised)
     } else {
         Ok(blocks)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        let len = content.len();
+        if len < 0x80 {
+            out.push(u8::try_from(len).unwrap());
+        } else {
+            out.extend_from_slice(&[
+                0x82,
+                u8::try_from(len >> 8).unwrap(),
+                u8::try_from(len & 0xFF).unwrap(),
+            ]);
+        }
+        out.extend_from_slice(content);
+        out
+    }
+
+    fn oid(dotted_der: &[u8]) -> Vec<u8> {
+        tlv(tag::OID, dotted_der)
+    }
+
+    #[test]
+    fn deviation_lists_are_parsed_and_counted() {
+        // DeviationList ::= SEQUENCE { version 0, digestAlg, deviations SET OF (two opaque) }.
+        let sha256 = tlv(
+            tag::SEQUENCE,
+            &oid(&[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01]),
+        );
+        let deviations = tlv(
+            tag::SET,
+            &[
+                tlv(tag::SEQUENCE, &[0x02, 0x01, 0x01]),
+                tlv(tag::SEQUENCE, &[0x02, 0x01, 0x02]),
+            ]
+            .concat(),
+        );
+        let dl = tlv(
+            tag::SEQUENCE,
+            &[vec![0x02, 0x01, 0x00], sha256.clone(), deviations].concat(),
+        );
+        let econtent = tlv(tag::CTX0, &tlv(tag::OCTET_STRING, &dl));
+        // id-icao-DeviationList 2.23.136.1.1.7
+        let eci = tlv(
+            tag::SEQUENCE,
+            &[oid(&[0x67, 0x81, 0x08, 0x01, 0x01, 0x07]), econtent].concat(),
+        );
+        let signer_info = tlv(
+            tag::SEQUENCE,
+            &[
+                vec![0x02, 0x01, 0x03],
+                tlv(0x80, &[1, 2, 3, 4]),
+                sha256.clone(),
+                tlv(
+                    tag::SEQUENCE,
+                    &oid(&[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02]),
+                ),
+                tlv(tag::OCTET_STRING, &[0; 8]),
+            ]
+            .concat(),
+        );
+        let sd = tlv(
+            tag::SEQUENCE,
+            &[
+                vec![0x02, 0x01, 0x03],
+                tlv(tag::SET, &sha256),
+                eci,
+                tlv(tag::SET, &signer_info),
+            ]
+            .concat(),
+        );
+        let ci = tlv(
+            tag::SEQUENCE,
+            &[
+                oid(&[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02]),
+                tlv(tag::CTX0, &sd),
+            ]
+            .concat(),
+        );
+        let mut trust = TrustStore::new();
+        let kind = trust
+            .add_bytes(&ci, MasterListPolicy::VerifyWithStore, "dl")
+            .unwrap();
+        assert_eq!(kind, TrustFileKind::DeviationList);
+        let source = &trust.summary().sources[0];
+        assert!(
+            source.detail.starts_with("2 deviation(s)"),
+            "{}",
+            source.detail
+        );
+        // No signer certificate in it: the signer check fails, and nothing is trusted.
+        assert_eq!(source.verification, CheckStatus::Failed);
+        assert!(trust.is_empty());
     }
 }
