@@ -201,3 +201,25 @@ fn self_signed_roots_verify_with_their_own_key() {
         "ecdsa-with-SHA512 over brainpoolP512r1 (explicit parameters)"
     );
 }
+
+/// Rough timings (run with `--ignored --nocapture`, ideally `--release`).
+#[test]
+#[ignore = "timing only"]
+fn timing_per_algorithm() {
+    for (label, issuer, subject) in [
+        ("RSA-4096 PKCS#1 (US)", "US_CSCA.der", "US_DSC.der"),
+        ("RSA-4096 PSS (SG)", "SG_CSCA.der", "SG_DSC.der"),
+        ("P-384 explicit, crate (UK)", "UK_CSCA.der", "UK_DSC.der"),
+        ("bp384 explicit, crate (AT)", "AT_CSCA.der", "AT_DSC.der"),
+        ("bp512 explicit, generic (DE)", "DE_CSCA.der", "DE_DSC.der"),
+    ] {
+        let (i, s) = (pki(issuer), pki(subject));
+        let (i, s) = (parse_cert(&i), parse_cert(&s));
+        let runs = 50;
+        let start = std::time::Instant::now();
+        for _ in 0..runs {
+            verify(i.spki, s.sig_alg, None, s.tbs, s.signature).unwrap();
+        }
+        eprintln!("{label}: {:?} per verify", start.elapsed() / runs);
+    }
+}
