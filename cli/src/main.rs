@@ -32,6 +32,10 @@ enum Command {
     Readers(cmd::readers::Args),
     /// Serve a virtual passport to pcscd through vsmartcard's virtual reader (vpcd).
     Simulate(cmd::simulate::Args),
+    /// Verify dumped files offline: passive authentication against a trust store.
+    Verify(cmd::verify::Args),
+    /// Inspect trust input: master lists, CSCA certificates, CRLs, PKD LDIF.
+    Trust(cmd::trust::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +46,8 @@ fn main() -> ExitCode {
         Command::Read(args) => cmd::read::run(&args),
         Command::Readers(args) => cmd::readers::run(&args),
         Command::Simulate(args) => cmd::simulate::run(&args),
+        Command::Verify(args) => cmd::verify::run(&args),
+        Command::Trust(args) => cmd::trust::run(&args),
     };
     ExitCode::from(code)
 }

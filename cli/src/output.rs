@@ -330,7 +330,7 @@ fn verdict_word(verdict: Verdict) -> &'static str {
     match verdict {
         Verdict::Authentic => "authentic",
         Verdict::Failed => "failed",
-        Verdict::Incomplete => "incomplete (passive authentication is not implemented yet)",
+        Verdict::Incomplete => "incomplete (a check that decides authenticity did not run)",
     }
 }
 

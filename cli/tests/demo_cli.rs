@@ -55,7 +55,7 @@ fn specimen_demo_reads_the_passport_and_reports() {
         String::from_utf8_lossy(&out.stderr)
     );
     let v = json_of(&out);
-    assert_eq!(v["verdict"], "incomplete");
+    assert_eq!(v["verdict"], "authentic");
     assert_eq!(v["failures"], json!([]));
     assert_eq!(
         v["access"],
@@ -113,7 +113,7 @@ fn every_profile_gives_the_expected_verdict_and_exit_code() {
             assert_eq!(v["failures"][0]["code"], "UNSUPPORTED");
         } else {
             assert_eq!(out.status.code(), Some(0), "{profile}");
-            assert_eq!(v["verdict"], "incomplete", "{profile}");
+            assert_eq!(v["verdict"], "authentic", "{profile}");
             assert_eq!(v["files"].as_array().unwrap().len(), 6, "{profile}");
         }
     }

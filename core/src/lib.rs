@@ -20,6 +20,9 @@
 )]
 
 pub mod access;
+pub mod asn1;
+pub mod auth;
+pub mod cms;
 pub mod codec;
 pub mod crypto;
 pub mod error;

@@ -127,16 +127,23 @@ const REQUIRED_FOR_AUTHENTIC: [CheckName; 4] = [
 impl Verdict {
     /// The one rule: any failure → `Failed`; all of SOD signature, chain, hashes and DG1 = MRZ
     /// passed → `Authentic`; otherwise `Incomplete`.
+    ///
+    /// DG1 = MRZ binds the chip to the MRZ used to open it. When no MRZ was used (the `mrz`
+    /// check is `not_performed`: CAN access, or offline verification of dumped files), there is
+    /// nothing to bind to and `dg1_mrz_match` being `not_performed` does not block `Authentic`;
+    /// whenever an MRZ was given, it must have passed.
     pub fn from_checks(checks: &[Check]) -> Self {
         if checks.iter().any(|c| c.status == CheckStatus::Failed) {
             return Verdict::Failed;
         }
-        let passed = |name: CheckName| {
-            checks
-                .iter()
-                .any(|c| c.name == name && c.status == CheckStatus::Passed)
-        };
-        if REQUIRED_FOR_AUTHENTIC.iter().all(|n| passed(*n)) {
+        let status = |name: CheckName| checks.iter().find(|c| c.name == name).map(|c| c.status);
+        let passed = |name: CheckName| status(name) == Some(CheckStatus::Passed);
+        let no_access_mrz = status(CheckName::Mrz) == Some(CheckStatus::NotPerformed)
+            && status(CheckName::Dg1MrzMatch) == Some(CheckStatus::NotPerformed);
+        if REQUIRED_FOR_AUTHENTIC
+            .iter()
+            .all(|n| passed(*n) || (*n == CheckName::Dg1MrzMatch && no_access_mrz))
+        {
             Verdict::Authentic
         } else {
             Verdict::Incomplete
@@ -219,6 +226,21 @@ mod tests {
                 "{skip:?}"
             );
         }
+    }
+
+    #[test]
+    fn without_an_access_mrz_pa_alone_decides() {
+        let mut checks: Vec<Check> = all_pa_passed()
+            .into_iter()
+            .filter(|c| c.name != CheckName::Dg1MrzMatch)
+            .collect();
+        checks.push(Check::not_performed(CheckName::Mrz, "no MRZ"));
+        checks.push(Check::not_performed(CheckName::Dg1MrzMatch, "no MRZ"));
+        assert_eq!(Verdict::from_checks(&checks), Verdict::Authentic);
+        // An MRZ was given but DG1 was not compared: not authentic.
+        checks.retain(|c| c.name != CheckName::Mrz);
+        checks.push(Check::passed(CheckName::Mrz));
+        assert_eq!(Verdict::from_checks(&checks), Verdict::Incomplete);
     }
 
     #[test]

@@ -1,43 +1,278 @@
-//! Verification of what a read produced, as a [`Report`] of named checks.
+//! Verification of what a read (or a folder of dumped files) produced, as a [`Report`] of
+//! named checks: passive authentication (SOD signature, DSC → CSCA chain, revocation,
+//! data-group hashes, EF.COM consistency), the MRZ used for access and DG1 = that MRZ.
 //!
-//! Today this covers what needs no trust store: the MRZ used for access, and DG1 = that MRZ.
-//! Passive authentication (SOD signature, DSC → CSCA chain, data-group hashes) and the
-//! anti-clone checks arrive with their issues; until then they are reported `not_performed`,
-//! so the verdict is `incomplete` — never `authentic`.
+//! [`verify`] is the entry point; `at` is the moment of verification, given by the caller
+//! (nothing here reads the clock). Certificates are judged at the SOD's signingTime, and at
+//! `at` only when the SOD has none. Offline there is no chip, so chip and active
+//! authentication are `not_performed` and the verdict rests on passive authentication.
 
-use crate::lds::{DataGroup, Dg1, LdsFile};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::asn1::Time;
+use crate::auth::pa::{SignedObjectVerification, verify_signed_object};
+use crate::auth::trust::TrustStore;
+use crate::cms::OID_LDS_SECURITY_OBJECT;
+use crate::lds::sod::LdsSecurityObject;
+use crate::lds::{Com, DataGroup, Dg1, LdsFile, Sod};
 use crate::mrz::Mrz;
 use crate::reader::Document;
-use crate::report::{Check, CheckName, Report};
+use crate::report::{Check, CheckName, CheckStatus, Report};
 
-/// Why the passive-authentication checks did not run yet.
-const PA_PENDING: &str = "passive authentication is not implemented yet";
+use crate::auth::glue::{hash, hash_algorithm_from_oid};
 
-/// Checks a read document. `access_mrz` is the full MRZ the chip was opened with, when the
-/// caller had one (a CAN or a typed document number/dates give `None`).
-pub fn verify_read(document: &Document, access_mrz: Option<&Mrz>) -> Report {
-    let checks = vec![
-        Check::not_performed(CheckName::SodSignature, PA_PENDING),
-        Check::not_performed(CheckName::DscChain, PA_PENDING),
-        Check::not_performed(CheckName::Revocation, PA_PENDING),
-        Check::not_performed(CheckName::DgHashes, PA_PENDING),
-        Check::not_performed(CheckName::ComConsistency, PA_PENDING),
-        mrz_check(access_mrz),
-        dg1_matches_mrz(document, access_mrz),
-        anti_clone_check(
-            document,
-            CheckName::ChipAuthentication,
-            DataGroup::DG14,
-            "the chip offers chip authentication (DG14) but it is not implemented yet",
-        ),
-        anti_clone_check(
-            document,
-            CheckName::ActiveAuthentication,
-            DataGroup::DG15,
-            "the chip offers active authentication (DG15) but it is not implemented yet",
-        ),
-    ];
+/// Failure code: the SOD's CMS signature (or its structure) is wrong.
+pub const PA_SIGNATURE: &str = "PA_SIGNATURE";
+/// Failure code: the DSC → CSCA chain is not valid.
+pub const PA_CHAIN: &str = "PA_CHAIN";
+/// Failure code: the DSC is revoked.
+pub const PA_REVOKED: &str = "PA_REVOKED";
+/// Failure code: a data group's hash differs, or a data group is not in the SOD.
+pub const PA_HASH: &str = "PA_HASH";
+/// Failure code: EF.COM and EF.SOD list different data groups.
+pub const PA_COM: &str = "PA_COM";
+
+/// Checks a read document against `trust` at `at`. `access_mrz` is the full MRZ the chip was
+/// opened with, when the caller had one (a CAN or typed document number/dates give `None`).
+pub fn verify(
+    document: &Document,
+    trust: &TrustStore,
+    at: Time,
+    access_mrz: Option<&Mrz>,
+) -> Report {
+    verify_files(&document.files, trust, at, access_mrz)
+}
+
+/// [`verify`] over files by kind, e.g. dumped files recognised by content.
+pub fn verify_files(
+    files: &BTreeMap<LdsFile, Vec<u8>>,
+    trust: &TrustStore,
+    at: Time,
+    access_mrz: Option<&Mrz>,
+) -> Report {
+    let mut checks = passive_authentication(files, trust, at);
+    checks.push(mrz_check(access_mrz));
+    checks.push(dg1_matches_mrz(files, access_mrz));
+    checks.push(anti_clone_check(
+        files,
+        CheckName::ChipAuthentication,
+        DataGroup::DG14,
+    ));
+    checks.push(anti_clone_check(
+        files,
+        CheckName::ActiveAuthentication,
+        DataGroup::DG15,
+    ));
     Report::from_checks(checks)
+}
+
+/// Checks a read document without a trust store (kept for callers that have none): passive
+/// authentication then reports the chain `not_performed`, so the verdict is never
+/// `authentic`. `at` is irrelevant to the checks that remain, so none is asked for.
+pub fn verify_read(document: &Document, access_mrz: Option<&Mrz>) -> Report {
+    verify(document, &TrustStore::new(), Time::EPOCH, access_mrz)
+}
+
+/// The five PA checks, in report order.
+fn passive_authentication(
+    files: &BTreeMap<LdsFile, Vec<u8>>,
+    trust: &TrustStore,
+    at: Time,
+) -> Vec<Check> {
+    let Some(raw) = files.get(&LdsFile::Sod) else {
+        let why = "EF.SOD was not read";
+        return vec![
+            Check::not_performed(CheckName::SodSignature, why),
+            Check::not_performed(CheckName::DscChain, why),
+            Check::not_performed(CheckName::Revocation, why),
+            Check::not_performed(CheckName::DgHashes, why),
+            Check::not_performed(CheckName::ComConsistency, why),
+        ];
+    };
+    let parsed = Sod::parse(raw).map_err(|e| e.to_string()).and_then(|sod| {
+        sod.signed_data()
+            .map_err(|e| format!("EF.SOD: {e}"))
+            .map(|sd| {
+                let so = sd
+                    .e_content
+                    .as_deref()
+                    .map(LdsSecurityObject::parse)
+                    .transpose();
+                let pa = verify_signed_object(&sd, OID_LDS_SECURITY_OBJECT, trust, at);
+                (pa, so)
+            })
+    });
+    let (pa, so) = match parsed {
+        Ok(v) => v,
+        Err(detail) => {
+            let why = "EF.SOD could not be parsed";
+            return vec![
+                Check::failed(CheckName::SodSignature, PA_SIGNATURE, detail),
+                Check::not_performed(CheckName::DscChain, why),
+                Check::not_performed(CheckName::Revocation, why),
+                Check::not_performed(CheckName::DgHashes, why),
+                Check::not_performed(CheckName::ComConsistency, why),
+            ];
+        }
+    };
+    let mut checks = signature_and_chain(&pa);
+    match so {
+        Ok(Some(so)) => {
+            checks.push(dg_hashes(files, &so));
+            checks.push(com_consistency(files, &so));
+        }
+        Ok(None) => {
+            let why = "EF.SOD has no LDS Security Object";
+            checks.push(Check::failed(CheckName::DgHashes, PA_HASH, why));
+            checks.push(Check::not_performed(CheckName::ComConsistency, why));
+        }
+        Err(e) => {
+            checks.push(Check::failed(CheckName::DgHashes, PA_HASH, e.to_string()));
+            checks.push(Check::not_performed(
+                CheckName::ComConsistency,
+                "the LDS Security Object could not be parsed",
+            ));
+        }
+    }
+    checks
+}
+
+fn check_from(name: CheckName, code: &str, status: CheckStatus, detail: String) -> Check {
+    match status {
+        CheckStatus::Passed => Check {
+            name,
+            status,
+            code: None,
+            detail: Some(detail),
+        },
+        CheckStatus::Failed => Check::failed(name, code, detail),
+        CheckStatus::NotPerformed => Check::not_performed(name, detail),
+    }
+}
+
+fn signature_and_chain(pa: &SignedObjectVerification) -> Vec<Check> {
+    let (status, detail) = pa.signer.outcome();
+    let signature = check_from(CheckName::SodSignature, PA_SIGNATURE, status, detail);
+    let chain = match &pa.chain {
+        Some(chain) => {
+            let (status, detail) = chain.outcome();
+            let detail = if status == CheckStatus::Passed {
+                let path: Vec<&str> = chain
+                    .path
+                    .iter()
+                    .map(crate::auth::cert::Certificate::subject_text)
+                    .collect();
+                format!(
+                    "valid at {}{}: {}",
+                    pa.chain_time,
+                    if pa.signer.signing_time.is_some() {
+                        " (signingTime)"
+                    } else {
+                        " (no signingTime: verification time)"
+                    },
+                    path.join(" → ")
+                )
+            } else {
+                detail
+            };
+            check_from(CheckName::DscChain, PA_CHAIN, status, detail)
+        }
+        None => Check::not_performed(CheckName::DscChain, "no Document Signer certificate"),
+    };
+    let revocation = check_from(
+        CheckName::Revocation,
+        PA_REVOKED,
+        pa.revocation.status,
+        pa.revocation.detail.clone(),
+    );
+    vec![signature, chain, revocation]
+}
+
+fn read_data_groups(files: &BTreeMap<LdsFile, Vec<u8>>) -> Vec<(DataGroup, &[u8])> {
+    files
+        .iter()
+        .filter_map(|(f, bytes)| match f {
+            LdsFile::Dg(dg) => Some((*dg, bytes.as_slice())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn dg_hashes(files: &BTreeMap<LdsFile, Vec<u8>>, so: &LdsSecurityObject) -> Check {
+    let read = read_data_groups(files);
+    if read.is_empty() {
+        return Check::not_performed(
+            CheckName::DgHashes,
+            "no data group was read: the SOD alone proves nothing about the holder",
+        );
+    }
+    let Some(alg) = hash_algorithm_from_oid(&so.hash_algorithm) else {
+        return Check::not_performed(
+            CheckName::DgHashes,
+            format!("hash algorithm {} is not supported", so.hash_algorithm),
+        );
+    };
+    let mut problems = Vec::new();
+    let mut matched = Vec::new();
+    for (dg, bytes) in read {
+        match so.data_group_hashes.get(&dg) {
+            None => problems.push(format!("{dg} was read but EF.SOD has no hash for it")),
+            Some(expected) if *expected == hash(alg, bytes) => matched.push(dg.to_string()),
+            Some(_) => problems.push(format!("{dg} does not match its {alg:?} hash in EF.SOD")),
+        }
+    }
+    if problems.is_empty() {
+        Check {
+            name: CheckName::DgHashes,
+            status: CheckStatus::Passed,
+            code: None,
+            detail: Some(format!("{} match ({alg:?})", matched.join(", "))),
+        }
+    } else {
+        Check::failed(CheckName::DgHashes, PA_HASH, problems.join("; "))
+    }
+}
+
+fn com_consistency(files: &BTreeMap<LdsFile, Vec<u8>>, so: &LdsSecurityObject) -> Check {
+    let Some(raw) = files.get(&LdsFile::Com) else {
+        return Check::not_performed(CheckName::ComConsistency, "EF.COM was not read");
+    };
+    let com = match Com::parse(raw) {
+        Ok(c) => c,
+        Err(e) => return Check::failed(CheckName::ComConsistency, PA_COM, e.to_string()),
+    };
+    let listed: BTreeSet<DataGroup> = com.data_groups().iter().copied().collect();
+    let signed: BTreeSet<DataGroup> = so.data_group_hashes.keys().copied().collect();
+    if listed == signed {
+        return Check {
+            name: CheckName::ComConsistency,
+            status: CheckStatus::Passed,
+            code: None,
+            detail: Some("EF.COM lists exactly the data groups hashed in EF.SOD".into()),
+        };
+    }
+    let names = |set: &BTreeSet<DataGroup>| -> String {
+        set.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let only_com: BTreeSet<DataGroup> = listed.difference(&signed).copied().collect();
+    let only_sod: BTreeSet<DataGroup> = signed.difference(&listed).copied().collect();
+    let mut parts = Vec::new();
+    if !only_com.is_empty() {
+        parts.push(format!(
+            "in EF.COM but not hashed in EF.SOD: {}",
+            names(&only_com)
+        ));
+    }
+    if !only_sod.is_empty() {
+        parts.push(format!(
+            "hashed in EF.SOD but not in EF.COM: {}",
+            names(&only_sod)
+        ));
+    }
+    Check::failed(CheckName::ComConsistency, PA_COM, parts.join("; "))
 }
 
 fn mrz_check(access_mrz: Option<&Mrz>) -> Check {
@@ -55,11 +290,11 @@ fn mrz_check(access_mrz: Option<&Mrz>) -> Check {
     }
 }
 
-fn dg1_matches_mrz(document: &Document, access_mrz: Option<&Mrz>) -> Check {
+fn dg1_matches_mrz(files: &BTreeMap<LdsFile, Vec<u8>>, access_mrz: Option<&Mrz>) -> Check {
     let Some(mrz) = access_mrz else {
         return Check::not_performed(CheckName::Dg1MrzMatch, "no full MRZ was given for access");
     };
-    let Some(raw) = document.file(LdsFile::Dg(DataGroup::DG1)) else {
+    let Some(raw) = files.get(&LdsFile::Dg(DataGroup::DG1)) else {
         return Check::not_performed(CheckName::Dg1MrzMatch, "DG1 was not read");
     };
     match Dg1::parse(raw) {
@@ -76,10 +311,15 @@ fn dg1_matches_mrz(document: &Document, access_mrz: Option<&Mrz>) -> Check {
     }
 }
 
-fn anti_clone_check(document: &Document, name: CheckName, dg: DataGroup, pending: &str) -> Check {
-    if document.file(LdsFile::Dg(dg)).is_some() {
-        Check::not_performed(name, pending)
+fn anti_clone_check(files: &BTreeMap<LdsFile, Vec<u8>>, name: CheckName, dg: DataGroup) -> Check {
+    if files.contains_key(&LdsFile::Dg(dg)) {
+        Check::not_performed(
+            name,
+            format!(
+                "the document has {dg}; this verification does not run the protocol (it needs the live chip)"
+            ),
+        )
     } else {
-        Check::not_performed(name, format!("the chip has no {dg}"))
+        Check::not_performed(name, format!("the document has no {dg}"))
     }
 }

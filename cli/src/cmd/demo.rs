@@ -2,14 +2,16 @@
 //!
 //! Builds the ICAO specimen passport (ERIKSSON ANNA MARIA of Utopia) in the virtual chip, reads
 //! it through `ReadSession` exactly as an app would (progress bar on stderr, resume after a tag
-//! loss), verifies what was read and prints the document and the report. Until passive
-//! authentication exists the verdict is `incomplete`, never `authentic`.
+//! loss), verifies what was read — passive authentication against the demo CSCA, the MRZ and
+//! DG1 — and prints the document and the report. The verdict is `authentic` only when every
+//! check that decides it passed.
 
 use std::time::Duration;
 
+use idproof_core::auth::trust::TrustStore;
 use idproof_core::reader::{ReadOptions, Transport, TransportError, drive_resuming};
 use idproof_core::report::Verdict;
-use idproof_core::verify::verify_read;
+use idproof_core::verify::verify;
 use idproof_fixtures::chip::{VirtualChip, all_profiles, profile_by_name};
 use idproof_fixtures::virtual_passport::{MAX_RESUMES, VirtualPassport};
 use rand_core::{OsRng, UnwrapErr};
@@ -115,9 +117,15 @@ pub fn run(args: &Args) -> u8 {
     bar.finish_and_clear();
     let nfc_time = link.elapsed;
 
+    // The demo trusts exactly one CSCA: the one that issued the specimen's Document Signer.
+    let mut trust = TrustStore::new();
+    if let Err(e) = trust.add_certificate(passport.document.pki.csca_der(), "demo CSCA") {
+        eprintln!("error: the demo CSCA is unusable: {e}");
+        return EXIT_FAILED;
+    }
     let outcome = match result {
         Ok(document) => {
-            let report = verify_read(&document, Some(&passport.mrz));
+            let report = verify(&document, &trust, super::now(), Some(&passport.mrz));
             Outcome::Read(Box::new(document), report)
         }
         Err(error) => Outcome::Failed(error),

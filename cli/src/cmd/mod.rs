@@ -6,6 +6,10 @@ pub mod mrz;
 pub mod read;
 pub mod readers;
 pub mod simulate;
+pub mod trust;
+pub mod verify;
+
+use idproof_core::asn1::Time;
 
 /// Valid / verified.
 pub const EXIT_OK: u8 = 0;
@@ -17,3 +21,47 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// Reader or transport error (no pcscd, no reader, no card, card removed).
 pub const EXIT_READER: u8 = 3;
+/// The current time as a [`Time`]: the CLI is where the clock is read, never the core.
+pub fn now() -> Time {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    time_from_unix(secs)
+}
+
+/// Civil UTC time of a Unix timestamp (proleptic Gregorian, H. Hinnant's days-to-civil).
+pub fn time_from_unix(secs: u64) -> Time {
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let field = |v: u64| u8::try_from(v).unwrap_or(0);
+    Time::new(
+        u16::try_from(year).unwrap_or(1970),
+        u8::try_from(month).unwrap_or(1),
+        u8::try_from(day).unwrap_or(1),
+        field(rem / 3600),
+        field(rem % 3600 / 60),
+        field(rem % 60),
+    )
+    .unwrap_or(Time::EPOCH)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unix_time_converts_to_civil_time() {
+        assert_eq!(super::time_from_unix(0).to_string(), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            super::time_from_unix(1_709_210_096).to_string(),
+            "2024-02-29T12:34:56Z"
+        );
+    }
+}

@@ -1,13 +1,20 @@
 //! EF.SOD (ICAO 9303-10 §4.6.2): the document security object, structure only.
 //!
-//! At this stage we check the wrapper — tag `77` around a CMS `ContentInfo` SEQUENCE whose
-//! content type is id-signedData (1.2.840.113549.1.7.2) — and keep the bytes. Parsing the
-//! SignedData (hashes, certificates, signature) is a later step of passive authentication.
+//! [`Sod::parse`] checks the wrapper — tag `77` around a CMS `ContentInfo` SEQUENCE whose
+//! content type is id-signedData (1.2.840.113549.1.7.2) — and keeps the bytes;
+//! [`Sod::signed_data`] parses the CMS ([`crate::cms`], DER then BER) and
+//! [`LdsSecurityObject::parse`] the signed content: hash algorithm and data-group hashes.
 //! The SEQUENCE may use BER indefinite length (seen on NZ passports), so it is not decoded
 //! with the definite-length TLV codec.
 
+use std::collections::BTreeMap;
+
+use crate::asn1::{Fields, Mode, Tlv, tag};
+use crate::cms::{CmsError, SignedData};
+
 use super::common::outer;
 use super::error::LdsError;
+use super::file::DataGroup;
 use super::file::LdsFile;
 
 const FILE: LdsFile = LdsFile::Sod;
@@ -60,6 +67,121 @@ impl Sod {
     /// The bytes inside tag `77`: the BER-encoded CMS ContentInfo.
     pub fn content_info(&self) -> &[u8] {
         self.raw.get(self.content_start..).unwrap_or_default()
+    }
+
+    /// The CMS SignedData inside (DER first, BER fallback).
+    pub fn signed_data(&self) -> Result<SignedData<'_>, CmsError> {
+        SignedData::parse(self.content_info())
+    }
+}
+
+/// id-icao-mrtd-security-ldsSecurityObject: the eContentType of EF.SOD.
+pub const OID_LDS_SECURITY_OBJECT: &str = crate::cms::OID_LDS_SECURITY_OBJECT;
+
+/// `LDSSecurityObject` (ICAO 9303-10 §4.6.2.2), v0 or v1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LdsSecurityObject {
+    /// 0 (V0) or 1 (V1, with LDS version info).
+    pub version: u8,
+    /// OID of the hash algorithm of every data-group hash, dotted.
+    pub hash_algorithm: String,
+    /// The hash of each data group the issuer signed.
+    pub data_group_hashes: BTreeMap<DataGroup, Vec<u8>>,
+    /// `LDSVersionInfo` of a V1 object: (ldsVersion, unicodeVersion), e.g. ("0108", "040000").
+    pub lds_version_info: Option<(String, String)>,
+}
+
+impl LdsSecurityObject {
+    /// Parses the eContent of EF.SOD (DER, or BER when the issuer used it).
+    pub fn parse(e_content: &[u8]) -> Result<Self, LdsError> {
+        let invalid =
+            |e: crate::asn1::Asn1Error| LdsError::invalid(FILE, format!("LDSSecurityObject: {e}"));
+        let top = Tlv::parse(e_content, Mode::Der)
+            .or_else(|_| Tlv::parse(e_content, Mode::Ber))
+            .map_err(invalid)?
+            .expect(tag::SEQUENCE, "LDSSecurityObject")
+            .map_err(invalid)?;
+        let mut f = Fields::new(&top);
+        let version_tlv = f.next("version").map_err(invalid)?;
+        let version = match version_tlv.small_uint() {
+            Ok(v @ (0 | 1)) => u8::try_from(v).unwrap_or_default(),
+            _ => {
+                return Err(LdsError::invalid(
+                    FILE,
+                    format!(
+                        "LDSSecurityObject version {} is not supported (only v0 and v1)",
+                        crate::asn1::hex_upper(version_tlv.content)
+                    ),
+                ));
+            }
+        };
+        let alg = f
+            .next_tagged(tag::SEQUENCE, "hashAlgorithm")
+            .map_err(invalid)?;
+        let hash_algorithm = Fields::new(&alg)
+            .next_tagged(tag::OID, "algorithm")
+            .and_then(|o| o.oid())
+            .map_err(invalid)?;
+        let hashes = f
+            .next_tagged(tag::SEQUENCE, "dataGroupHashValues")
+            .map_err(invalid)?;
+        let mut data_group_hashes = BTreeMap::new();
+        for item in hashes.children() {
+            let item = item
+                .and_then(|i| i.expect(tag::SEQUENCE, "DataGroupHash"))
+                .map_err(invalid)?;
+            let mut hf = Fields::new(&item);
+            let number = hf
+                .next("dataGroupNumber")
+                .and_then(|n| n.small_uint())
+                .map_err(invalid)?;
+            let value = hf
+                .next("dataGroupHashValue")
+                .and_then(|v| v.octets())
+                .map_err(invalid)?;
+            hf.end().map_err(invalid)?;
+            let dg = u8::try_from(number)
+                .ok()
+                .and_then(DataGroup::new)
+                .ok_or_else(|| {
+                    LdsError::invalid(FILE, format!("data group number {number} is not 1..16"))
+                })?;
+            if data_group_hashes.insert(dg, value.into_owned()).is_some() {
+                return Err(LdsError::invalid(FILE, format!("{dg} is hashed twice")));
+            }
+        }
+        let lds_version_info = match f.optional(tag::SEQUENCE).map_err(invalid)? {
+            Some(info) => {
+                let mut vf = Fields::new(&info);
+                let lds = vf.next("ldsVersion").map_err(invalid)?;
+                let unicode = vf.next("unicodeVersion").map_err(invalid)?;
+                vf.end().map_err(invalid)?;
+                Some((
+                    String::from_utf8_lossy(lds.content).into_owned(),
+                    String::from_utf8_lossy(unicode.content).into_owned(),
+                ))
+            }
+            None => None,
+        };
+        f.end().map_err(invalid)?;
+        if version == 1 && lds_version_info.is_none() {
+            return Err(LdsError::invalid(
+                FILE,
+                "LDSSecurityObject v1 without ldsVersionInfo",
+            ));
+        }
+        if version == 0 && lds_version_info.is_some() {
+            return Err(LdsError::invalid(
+                FILE,
+                "LDSSecurityObject v0 with ldsVersionInfo",
+            ));
+        }
+        Ok(LdsSecurityObject {
+            version,
+            hash_algorithm,
+            data_group_hashes,
+            lds_version_info,
+        })
     }
 }
 
@@ -125,5 +247,17 @@ mod tests {
         assert!(matches!(Sod::parse(&bytes), Err(LdsError::Invalid { .. })));
         let bytes = hex::decode("7703020100").unwrap();
         assert!(matches!(Sod::parse(&bytes), Err(LdsError::Invalid { .. })));
+    }
+
+    #[test]
+    fn bsi_security_object_lists_its_hashes() {
+        let bytes = include_bytes!("../../../fixtures/data/lds/bsi-tr03105_EF_SOD.bin");
+        let sod = Sod::parse(bytes).unwrap();
+        let sd = sod.signed_data().unwrap();
+        let so = LdsSecurityObject::parse(sd.e_content.as_deref().unwrap()).unwrap();
+        assert_eq!(so.version, 0);
+        assert_eq!(so.hash_algorithm, "2.16.840.1.101.3.4.2.1");
+        let dgs: Vec<u8> = so.data_group_hashes.keys().map(|d| d.number()).collect();
+        assert_eq!(dgs, vec![1, 2, 3, 4, 14]);
     }
 }

@@ -1,0 +1,250 @@
+//! `idproof trust inspect PATH [--json]`, and the trust loader `verify --trust` shares.
+//!
+//! Files are recognised by content (certificate DER/PEM, CRL, CMS master list, ICAO PKD
+//! LDIF), not by name; a folder contributes every file in it. Certificates load first, then
+//! master lists (repeatedly, so a list whose signer chains to a CSCA carried by another list
+//! verifies once that list is in), then LDIF, then CRLs (which need their issuers).
+
+use std::path::{Path, PathBuf};
+
+use idproof_core::auth::trust::{
+    MasterListPolicy, SourceReport, TrustError, TrustFileKind, TrustStore, TrustSummary,
+};
+use idproof_core::report::{CheckStatus, Failure};
+use serde::Serialize;
+
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+
+/// Arguments of `idproof trust`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: TrustCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum TrustCommand {
+    /// Show what a trust file or folder holds: countries, counts, validity, what verified.
+    Inspect(InspectArgs),
+}
+
+/// Arguments of `idproof trust inspect`.
+#[derive(Debug, clap::Args)]
+pub struct InspectArgs {
+    /// A master list, certificate, CRL, LDIF file, or a folder of them.
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<PathBuf>,
+    /// Trust master lists as they are, without verifying their signer against a CSCA given.
+    #[arg(long)]
+    trust_unverified_lists: bool,
+    /// Print one JSON object on stdout; human output goes to stderr.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Why trust files could not be loaded: a usage/input error (exit 2).
+#[derive(Debug)]
+pub struct LoadError(pub String);
+
+/// A trust store and the sources it refused (master lists that did not verify).
+#[derive(Debug)]
+pub struct Loaded {
+    /// The store.
+    pub store: TrustStore,
+    /// Refused sources as failures (`TRUST_UNVERIFIED`).
+    pub refused: Vec<Failure>,
+}
+
+fn files_of(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    if path.is_dir() {
+        let mut out = Vec::new();
+        let entries =
+            std::fs::read_dir(path).map_err(|e| LoadError(format!("{}: {e}", path.display())))?;
+        for entry in entries {
+            let p = entry
+                .map_err(|e| LoadError(format!("{}: {e}", path.display())))?
+                .path();
+            if p.is_file() {
+                out.push(p);
+            }
+        }
+        out.sort();
+        Ok(out)
+    } else {
+        Ok(vec![path.to_path_buf()])
+    }
+}
+
+/// Loads every trust file under `paths`.
+pub fn load(paths: &[PathBuf], as_is: bool) -> Result<Loaded, LoadError> {
+    let policy = if as_is {
+        MasterListPolicy::TrustAsIs
+    } else {
+        MasterListPolicy::VerifyWithStore
+    };
+    let mut items: Vec<(TrustFileKind, String, Vec<u8>)> = Vec::new();
+    for path in paths {
+        for file in files_of(path)? {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| LoadError(format!("{}: cannot read: {e}", file.display())))?;
+            let kind = TrustStore::classify(&bytes).ok_or_else(|| {
+                LoadError(format!(
+                    "{}: not a certificate, CRL, master list or LDIF file",
+                    file.display()
+                ))
+            })?;
+            items.push((kind, file.display().to_string(), bytes));
+        }
+    }
+    items.sort_by_key(|(kind, _, _)| *kind);
+    let mut store = TrustStore::new();
+    let mut pending: Vec<(String, Vec<u8>)> = Vec::new();
+    let input_error = |label: &str, e: TrustError| LoadError(format!("{label}: {e}"));
+    for (kind, label, bytes) in &items {
+        match kind {
+            TrustFileKind::Certificate => {
+                store
+                    .add_certificate(bytes, label)
+                    .map_err(|e| input_error(label, e))?;
+            }
+            TrustFileKind::MasterList | TrustFileKind::DeviationList => {
+                pending.push((label.clone(), bytes.clone()));
+            }
+            TrustFileKind::Ldif | TrustFileKind::Crl => {}
+        }
+    }
+    // Master lists until no more verify.
+    let mut refused = Vec::new();
+    loop {
+        let before = pending.len();
+        let mut still = Vec::new();
+        for (label, bytes) in pending {
+            match store.add_master_list(&bytes, policy, &label) {
+                Ok(_) => {}
+                Err(TrustError::Unverified(why)) => still.push((label, bytes, why)),
+                Err(e) => return Err(input_error(&label, e)),
+            }
+        }
+        if still.len() == before || still.is_empty() {
+            refused.extend(still.into_iter().map(|(label, _, why)| Failure {
+                code: "TRUST_UNVERIFIED".into(),
+                detail: format!(
+                    "{label}: master list not verified ({why}); give its CSCA with --trust, or --trust-unverified-lists"
+                ),
+            }));
+            break;
+        }
+        pending = still.into_iter().map(|(l, b, _)| (l, b)).collect();
+    }
+    for (kind, label, bytes) in &items {
+        match kind {
+            TrustFileKind::Ldif => {
+                let text = std::str::from_utf8(bytes)
+                    .map_err(|_| LoadError(format!("{label}: LDIF is not UTF-8")))?;
+                let report = store
+                    .add_ldif(text, policy, label)
+                    .map_err(|e| input_error(label, e))?;
+                if report.verification == CheckStatus::Failed {
+                    refused.push(Failure {
+                        code: "TRUST_UNVERIFIED".into(),
+                        detail: format!("{label}: {}", report.detail),
+                    });
+                }
+            }
+            TrustFileKind::Crl => {
+                store
+                    .add_crl(bytes, label)
+                    .map_err(|e| input_error(label, e))?;
+            }
+            TrustFileKind::Certificate
+            | TrustFileKind::MasterList
+            | TrustFileKind::DeviationList => {}
+        }
+    }
+    Ok(Loaded { store, refused })
+}
+
+#[derive(Debug, Serialize)]
+struct InspectOutput<'a> {
+    verdict: &'static str,
+    failures: &'a [Failure],
+    #[serde(flatten)]
+    summary: &'a TrustSummary,
+}
+
+/// Runs `idproof trust …` and returns the exit code.
+pub fn run(args: &Args) -> u8 {
+    match &args.command {
+        TrustCommand::Inspect(a) => inspect(a),
+    }
+}
+
+fn inspect(args: &InspectArgs) -> u8 {
+    let loaded = match load(&args.paths, args.trust_unverified_lists) {
+        Ok(l) => l,
+        Err(LoadError(msg)) => {
+            eprintln!("error: {msg}");
+            return EXIT_USAGE;
+        }
+    };
+    let summary = loaded.store.summary();
+    let ok = loaded.refused.is_empty();
+    let output = InspectOutput {
+        verdict: if ok { "valid" } else { "invalid" },
+        failures: &loaded.refused,
+        summary: &summary,
+    };
+    if args.json {
+        match serde_json::to_string_pretty(&output) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("error: could not encode JSON: {e}");
+                return EXIT_FAILED;
+            }
+        }
+    }
+    let out = |line: String| {
+        if args.json {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    };
+    out(format!(
+        "{} trust anchors (CSCA and link certificates), {} Document Signers, {} CRLs, {} countries",
+        summary.certificates,
+        summary.document_signers,
+        summary.crls,
+        summary.countries.len()
+    ));
+    for s in &summary.sources {
+        out(source_line(s));
+    }
+    for f in &loaded.refused {
+        out(format!("  REFUSED {}", f.detail));
+    }
+    out(String::new());
+    out(format!(
+        "  {:<4} {:>5} {:>4}  validity",
+        "ctry", "CSCAs", "CRLs"
+    ));
+    for (cc, c) in &summary.countries {
+        out(format!(
+            "  {cc:<4} {:>5} {:>4}  {} to {}",
+            c.cscas, c.crls, c.valid_from, c.valid_to
+        ));
+    }
+    if ok { EXIT_OK } else { EXIT_FAILED }
+}
+
+fn source_line(s: &SourceReport) -> String {
+    let status = match s.verification {
+        CheckStatus::Passed => "verified",
+        CheckStatus::Failed => "FAILED",
+        CheckStatus::NotPerformed => "not verified",
+    };
+    format!(
+        "  {:?} {}: {} certificates ({} new), {} CRLs; {status}: {}",
+        s.kind, s.label, s.certificates, s.added, s.crls, s.detail
+    )
+}

@@ -1,0 +1,231 @@
+//! `idproof verify` and `idproof trust inspect`: exit codes and JSON per ARCHITECTURE.md's
+//! CLI contract, on factory dumps, real vectors and bad files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use idproof_core::lds::{DataGroup, LdsFile};
+use idproof_fixtures::factory::DocumentBuilder;
+use serde_json::Value;
+
+fn idproof(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_idproof"))
+        .args(args)
+        .output()
+        .expect("run idproof")
+}
+
+fn json_of(out: &Output) -> Value {
+    let stdout = String::from_utf8(out.stdout.clone()).expect("utf-8 stdout");
+    serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {stdout}"))
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn data(path: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/data")
+        .join(path)
+        .display()
+        .to_string()
+}
+
+/// A fresh directory under the system temp dir.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("idproof-verify-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn specimen_dump(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    DocumentBuilder::specimen()
+        .build()
+        .unwrap()
+        .write_to(&dir)
+        .unwrap();
+    dir
+}
+
+fn s(p: &Path) -> String {
+    p.display().to_string()
+}
+
+const CHECK_NAMES: [&str; 9] = [
+    "sod_signature",
+    "dsc_chain",
+    "revocation",
+    "dg_hashes",
+    "com_consistency",
+    "mrz",
+    "dg1_mrz_match",
+    "chip_authentication",
+    "active_authentication",
+];
+
+#[test]
+fn specimen_dump_with_its_csca_is_authentic_exit_0() {
+    let dir = specimen_dump("authentic");
+    let csca = dir.join("csca.der");
+    let out = idproof(&[
+        "verify",
+        &s(&dir),
+        "--trust",
+        &s(&csca),
+        "--at",
+        "2025-01-01",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json_of(&out);
+    assert_eq!(v["verdict"], "authentic");
+    assert_eq!(v["failures"], serde_json::json!([]));
+    let names: Vec<&str> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, CHECK_NAMES);
+    for c in v["checks"].as_array().unwrap() {
+        assert!(c.get("code").is_some() && c.get("detail").is_some() && c.get("status").is_some());
+    }
+    assert_eq!(v["checks"][0]["status"], "passed");
+    assert_eq!(v["checks"][1]["status"], "passed");
+    assert_eq!(v["checks"][3]["status"], "passed");
+    assert_eq!(v["at"], "2025-01-01T00:00:00Z");
+    // Human output went to stderr, the note about csca.der/dsc.der too.
+    assert!(stderr(&out).contains("skipped"));
+    assert!(stderr(&out).contains("Verdict"));
+    // Without --json the report is on stdout.
+    let out = idproof(&["verify", &s(&dir), "--trust", &s(&csca)]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("authentic"));
+}
+
+#[test]
+fn without_trust_the_verdict_is_incomplete_exit_1() {
+    let dir = specimen_dump("incomplete");
+    let out = idproof(&["verify", &s(&dir), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    assert_eq!(v["verdict"], "incomplete");
+    assert_eq!(v["checks"][1]["status"], "not_performed");
+}
+
+#[test]
+fn a_tampered_data_group_fails_exit_1() {
+    let dir = specimen_dump("tampered");
+    let dg1 = dir.join(format!("{}.bin", LdsFile::Dg(DataGroup::DG1).name()));
+    let mut bytes = std::fs::read(&dg1).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] = b'X';
+    std::fs::write(&dg1, bytes).unwrap();
+    let out = idproof(&[
+        "verify",
+        &s(&dir),
+        "--trust",
+        &s(&dir.join("csca.der")),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    assert_eq!(v["verdict"], "failed");
+    assert_eq!(v["failures"][0]["code"], "PA_HASH");
+}
+
+#[test]
+fn real_sod_with_a_master_list_and_its_root() {
+    let out = idproof(&[
+        "verify",
+        &data("lds/jmrtd-legacy_NZ2013_EF_SOD.bin"),
+        "--trust",
+        &data("pki/csca/DE_ROOT_CA_CSCA07.cer"),
+        "--trust",
+        &data("pki/master-lists/DE_ML_2026-05-28-08-28-45.ml"),
+        "--trust",
+        &data("pki/master-lists/ICAO_ml_01April2025.ml"),
+        "--json",
+    ]);
+    // A SOD alone is incomplete (no data group to hash), never authentic; its signature and
+    // chain (expired NZ CSCA, judged at signingTime) pass.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json_of(&out);
+    assert_eq!(v["verdict"], "incomplete");
+    assert_eq!(v["checks"][0]["status"], "passed");
+    assert_eq!(v["checks"][1]["status"], "passed", "{}", v["checks"][1]);
+    assert_eq!(v["checks"][3]["status"], "not_performed");
+}
+
+#[test]
+fn bad_files_exit_2_with_one_line() {
+    let dir = temp_dir("bad");
+    let garbage = dir.join("garbage.bin");
+    std::fs::write(&garbage, b"this is not a passport file").unwrap();
+    let empty = dir.join("empty.bin");
+    std::fs::write(&empty, b"").unwrap();
+    let sod = std::fs::read(data("lds/bsi-tr03105_EF_SOD.bin")).unwrap();
+    let truncated = dir.join("truncated.bin");
+    std::fs::write(&truncated, &sod[..sod.len() / 2]).unwrap();
+    let missing = dir.join("missing.bin");
+    for path in [&garbage, &empty, &truncated, &missing] {
+        let out = idproof(&["verify", &s(path), "--json"]);
+        assert_eq!(out.status.code(), Some(2), "{}", path.display());
+        let err = stderr(&out);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.starts_with("error: "), "{err}");
+        assert!(out.stdout.is_empty());
+    }
+    let good = data("lds/bsi-tr03105_EF_SOD.bin");
+    let out = idproof(&["verify", &good, "--at", "yesterday"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = idproof(&["verify", &good, "--trust", &s(&garbage)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not a certificate"));
+    let out = idproof(&["verify", &good, &good]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = idproof(&["verify"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn trust_inspect_reports_countries_counts_and_verification() {
+    let out = idproof(&[
+        "trust",
+        "inspect",
+        &data("pki/csca"),
+        &data("pki/master-lists/NL_MASTERLIST_20211207.mls"),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json_of(&out);
+    assert_eq!(v["verdict"], "valid");
+    assert_eq!(v["failures"], serde_json::json!([]));
+    assert!(v["countries"]["NL"]["cscas"].as_u64().unwrap() >= 1);
+    assert_eq!(v["countries"]["CO"]["crls"], 1);
+    let sources = v["sources"].as_array().unwrap();
+    let ml = sources.iter().find(|s| s["kind"] == "master_list").unwrap();
+    assert_eq!(ml["certificates"], 306);
+    assert_eq!(ml["verification"], "passed");
+    let crl = sources.iter().find(|s| s["kind"] == "crl").unwrap();
+    assert_eq!(crl["verification"], "passed", "{crl}");
+
+    // A master list without its root is refused (exit 1) unless trusted as is.
+    let ml = data("pki/master-lists/NL_ML_2026-07-22.ml");
+    let out = idproof(&["trust", "inspect", &ml, "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    assert_eq!(v["verdict"], "invalid");
+    assert_eq!(v["failures"][0]["code"], "TRUST_UNVERIFIED");
+    let out = idproof(&["trust", "inspect", &ml, "--trust-unverified-lists"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("411 certificates"));
+
+    let out = idproof(&["trust", "inspect", &data("lds/bsi-tr03105_EF_SOD.bin")]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,11 @@
+//! Passive authentication: EF.SOD signer checks ([`pa`]), certificates ([`cert`]), the trust
+//! store of CSCAs, master lists and CRLs ([`trust`]) and DSC → CSCA chain validation
+//! ([`chain`]).
+
+pub mod cert;
+pub mod chain;
+pub mod crl;
+pub(crate) mod glue;
+pub mod ldif;
+pub mod pa;
+pub mod trust;

@@ -1,0 +1,711 @@
+//! The trust store: CSCA certificates (and link certificates), master lists, CRLs and ICAO PKD
+//! LDIF, with lookups by issuer DN + AKI/SKI and a summary for `idproof trust inspect`.
+//!
+//! Sans-IO like the rest of the core: callers hand in bytes ([`TrustStore::add_bytes`]
+//! recognises them by content); walking folders is the CLI's job.
+//!
+//! Master lists are verified before their certificates are trusted
+//! ([`MasterListPolicy::VerifyWithStore`]): the CMS signature, and the list signer's chain to
+//! a CSCA that is already in the store. A list that cannot be verified is refused, unless the
+//! caller explicitly trusts it as is ([`MasterListPolicy::TrustAsIs`]).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::asn1::{Mode, Time, Tlv, tag};
+use crate::cms::{self, SignedData};
+use crate::report::CheckStatus;
+
+use super::cert::{Certificate, key_usage, name_country};
+use super::chain;
+use super::crl::Crl;
+use super::glue::SignatureCheck;
+use super::ldif::{self, LdifItem};
+use super::pa::verify_signer;
+
+/// How to treat a master list whose signature is checked against the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MasterListPolicy {
+    /// Verify the list's signature and its signer up to a CSCA already in the store; refuse
+    /// the list otherwise.
+    VerifyWithStore,
+    /// Add the certificates without verification (the caller vouches for the file).
+    TrustAsIs,
+}
+
+/// Why something could not be added.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TrustError {
+    /// The bytes are not a certificate, CRL, master list, PEM or LDIF.
+    #[error("not a certificate, CRL, master list, PEM or LDIF file")]
+    Unrecognised,
+    /// Recognised but malformed.
+    #[error("{0}")]
+    Malformed(String),
+    /// A master list whose signature or signer chain did not verify.
+    #[error("master list not verified: {0}")]
+    Unverified(String),
+}
+
+/// What a file turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrustFileKind {
+    /// A DER certificate, or PEM holding certificates.
+    Certificate,
+    /// A CSCA master list (CMS).
+    MasterList,
+    /// An ICAO PKD LDIF file.
+    Ldif,
+    /// An ICAO deviation list (CMS, 2.23.136.1.1.7): parsed and counted, not applied.
+    DeviationList,
+    /// A DER or PEM CRL.
+    Crl,
+}
+
+/// Which source a certificate came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Trusted {
+    cert: Certificate,
+    source: usize,
+}
+
+/// One added source, as reported by [`TrustStore::summary`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceReport {
+    /// What it was.
+    pub kind: TrustFileKind,
+    /// The caller's label (usually a file name).
+    pub label: String,
+    /// Certificates it held.
+    pub certificates: usize,
+    /// Certificates newly added as trust anchors.
+    pub added: usize,
+    /// CRLs it held.
+    pub crls: usize,
+    /// Document Signer certificates it held (LDIF).
+    pub document_signers: usize,
+    /// Values not recognised (LDIF).
+    pub unrecognised: usize,
+    /// Verification outcome (`passed`, `failed`, `not_performed`).
+    pub verification: CheckStatus,
+    /// What was verified, or why not.
+    pub detail: String,
+}
+
+/// Per-country figures in a summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CountrySummary {
+    /// Trusted CSCA (and link) certificates.
+    pub cscas: usize,
+    /// Earliest notBefore.
+    pub valid_from: Time,
+    /// Latest notAfter.
+    pub valid_to: Time,
+    /// CRLs from this country.
+    pub crls: usize,
+}
+
+/// What a trust store holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrustSummary {
+    /// Trust anchors (CSCA and link certificates).
+    pub certificates: usize,
+    /// Document Signer certificates known (from LDIF).
+    pub document_signers: usize,
+    /// CRLs.
+    pub crls: usize,
+    /// Per country (ISO 3166 alpha-2 from the subject; `??` when absent).
+    pub countries: BTreeMap<String, CountrySummary>,
+    /// Each source added.
+    pub sources: Vec<SourceReport>,
+}
+
+/// CSCAs, Document Signers and CRLs trusted for passive authentication.
+#[derive(Debug, Clone, Default)]
+pub struct TrustStore {
+    anchors: Vec<Trusted>,
+    dscs: Vec<Certificate>,
+    crls: Vec<Crl>,
+    sources: Vec<SourceReport>,
+}
+
+impl TrustStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether it holds no trust anchor.
+    pub fn is_empty(&self) -> bool {
+        self.anchors.is_empty()
+    }
+
+    /// The trusted CSCA and link certificates.
+    pub fn anchors(&self) -> impl Iterator<Item = &Certificate> {
+        self.anchors.iter().map(|t| &t.cert)
+    }
+
+    /// Document Signer certificates known from PKD LDIF (used when an SOD lacks its DSC).
+    pub fn document_signers(&self) -> &[Certificate] {
+        &self.dscs
+    }
+
+    /// The CRLs.
+    pub fn crls(&self) -> impl Iterator<Item = &Crl> {
+        self.crls.iter()
+    }
+
+    /// Anchors that may have issued `cert` (DN and AKI/SKI).
+    pub fn issuers_of<'s>(
+        &'s self,
+        cert: &'s Certificate,
+    ) -> impl Iterator<Item = &'s Certificate> {
+        self.anchors().filter(move |a| a.may_have_issued(cert))
+    }
+
+    /// Anchors with this subject DN and, if given, this SKI.
+    pub fn find(&self, subject: &[u8], ski: Option<&[u8]>) -> Vec<&Certificate> {
+        self.anchors()
+            .filter(|c| {
+                super::cert::names_equivalent(c.subject(), subject)
+                    && (ski.is_none() || c.ski() == ski)
+            })
+            .collect()
+    }
+
+    fn push_anchor(&mut self, cert: Certificate, source: usize) -> bool {
+        if self.anchors.iter().any(|t| t.cert.der() == cert.der()) {
+            return false;
+        }
+        self.anchors.push(Trusted { cert, source });
+        true
+    }
+
+    fn push_source(&mut self, report: SourceReport) -> usize {
+        self.sources.push(report);
+        self.sources.len() - 1
+    }
+
+    /// Adds a CSCA (or link) certificate, DER or PEM (every `CERTIFICATE` block).
+    pub fn add_certificate(&mut self, bytes: &[u8], label: &str) -> Result<usize, TrustError> {
+        let ders = certificate_ders(bytes)?;
+        let idx = self.push_source(SourceReport {
+            kind: TrustFileKind::Certificate,
+            label: label.to_owned(),
+            certificates: ders.len(),
+            added: 0,
+            crls: 0,
+            document_signers: 0,
+            unrecognised: 0,
+            verification: CheckStatus::NotPerformed,
+            detail: "trusted as given".into(),
+        });
+        let mut added = 0;
+        for der in ders {
+            let cert =
+                Certificate::from_der(&der).map_err(|e| TrustError::Malformed(e.to_string()))?;
+            if self.push_anchor(cert, idx) {
+                added += 1;
+            }
+        }
+        if let Some(s) = self.sources.get_mut(idx) {
+            s.added = added;
+        }
+        Ok(added)
+    }
+
+    /// Adds a CSCA master list (CMS ContentInfo, eContentType 2.23.136.1.1.2).
+    pub fn add_master_list(
+        &mut self,
+        bytes: &[u8],
+        policy: MasterListPolicy,
+        label: &str,
+    ) -> Result<SourceReport, TrustError> {
+        let sd = SignedData::parse(bytes).map_err(|e| TrustError::Malformed(e.to_string()))?;
+        let content = sd
+            .e_content
+            .as_deref()
+            .ok_or_else(|| TrustError::Malformed("master list without content".into()))?;
+        if sd.e_content_type == cms::OID_DEVIATION_LIST {
+            return self.add_deviation_list(&sd, content, label);
+        }
+        if sd.e_content_type != cms::OID_CSCA_MASTER_LIST {
+            return Err(TrustError::Malformed(format!(
+                "CMS content type {} is neither a CSCA master list nor a deviation list",
+                sd.e_content_type
+            )));
+        }
+        let ders = cms::master_list_certificates(content)
+            .map_err(|e| TrustError::Malformed(e.to_string()))?;
+        let certs = ders
+            .iter()
+            .map(|d| Certificate::from_der(d))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| TrustError::Malformed(e.to_string()))?;
+        let (verification, detail) = match policy {
+            MasterListPolicy::TrustAsIs => (
+                CheckStatus::NotPerformed,
+                "trusted as is, without verification (caller's choice)".to_owned(),
+            ),
+            MasterListPolicy::VerifyWithStore => {
+                let (status, detail) = self.verify_master_list(&sd);
+                if status != CheckStatus::Passed {
+                    return Err(TrustError::Unverified(detail));
+                }
+                (status, detail)
+            }
+        };
+        let idx = self.push_source(SourceReport {
+            kind: TrustFileKind::MasterList,
+            label: label.to_owned(),
+            certificates: certs.len(),
+            added: 0,
+            crls: 0,
+            document_signers: 0,
+            unrecognised: 0,
+            verification,
+            detail,
+        });
+        let mut added = 0;
+        for cert in certs {
+            if self.push_anchor(cert, idx) {
+                added += 1;
+            }
+        }
+        if let Some(s) = self.sources.get_mut(idx) {
+            s.added = added;
+        }
+        self.sources
+            .get(idx)
+            .cloned()
+            .ok_or(TrustError::Unrecognised)
+    }
+
+    /// Records a deviation list: parsed and counted so `trust inspect` shows it; its signer is
+    /// checked like a master list's when possible, but deviations are not applied to PA.
+    fn add_deviation_list(
+        &mut self,
+        sd: &SignedData<'_>,
+        content: &[u8],
+        label: &str,
+    ) -> Result<SourceReport, TrustError> {
+        let count =
+            cms::deviation_count(content).map_err(|e| TrustError::Malformed(e.to_string()))?;
+        let signer = verify_signer(sd, cms::OID_DEVIATION_LIST, &[]);
+        let (verification, why) = signer.outcome();
+        let report = SourceReport {
+            kind: TrustFileKind::DeviationList,
+            label: label.to_owned(),
+            certificates: 0,
+            added: 0,
+            crls: 0,
+            document_signers: 0,
+            unrecognised: 0,
+            verification,
+            detail: format!("{count} deviation(s), parsed only (not applied); signer: {why}"),
+        };
+        self.push_source(report.clone());
+        Ok(report)
+    }
+
+    /// Checks a master list's signature and its signer's chain to a CSCA in the store.
+    fn verify_master_list(&self, sd: &SignedData<'_>) -> (CheckStatus, String) {
+        let signer = verify_signer(sd, cms::OID_CSCA_MASTER_LIST, &[]);
+        let (status, detail) = signer.outcome();
+        if status != CheckStatus::Passed {
+            return (status, detail);
+        }
+        let Some(cert) = signer.signer.as_ref() else {
+            return (CheckStatus::Failed, "no signer certificate".into());
+        };
+        let time = signer.signing_time.unwrap_or_else(|| cert.not_before());
+        let chain = chain::validate(cert, self, time, key_usage::DIGITAL_SIGNATURE);
+        let (chain_status, chain_detail) = chain.outcome();
+        if chain_status != CheckStatus::Passed {
+            return (
+                chain_status,
+                format!("signer {}: {chain_detail}", cert.subject_text()),
+            );
+        }
+        (
+            CheckStatus::Passed,
+            format!(
+                "signed by {}{}, which chains to {}",
+                cert.subject_text(),
+                signer
+                    .signing_time
+                    .map(|t| format!(" at {t}"))
+                    .unwrap_or_default(),
+                chain
+                    .path
+                    .last()
+                    .map_or_else(String::new, |c| c.subject_text().to_owned())
+            ),
+        )
+    }
+
+    /// Adds a CRL (DER or PEM). Its signature is checked against the store's CSCAs now for
+    /// the summary, and again against the chain's CSCA whenever it is used.
+    pub fn add_crl(&mut self, bytes: &[u8], label: &str) -> Result<SourceReport, TrustError> {
+        let der = if bytes.first() == Some(&tag::SEQUENCE) {
+            bytes.to_vec()
+        } else {
+            let text = std::str::from_utf8(bytes).map_err(|_| TrustError::Unrecognised)?;
+            ldif::pem_blocks(text, "X509 CRL")
+                .into_iter()
+                .next()
+                .ok_or(TrustError::Unrecognised)?
+        };
+        let crl = Crl::from_der(&der).map_err(|e| TrustError::Malformed(e.to_string()))?;
+        let (verification, detail) = self.crl_status(&crl);
+        let report = SourceReport {
+            kind: TrustFileKind::Crl,
+            label: label.to_owned(),
+            certificates: 0,
+            added: 0,
+            crls: 1,
+            document_signers: 0,
+            unrecognised: 0,
+            verification,
+            detail,
+        };
+        self.crls.push(crl);
+        self.push_source(report.clone());
+        Ok(report)
+    }
+
+    fn crl_status(&self, crl: &Crl) -> (CheckStatus, String) {
+        let mut result = (
+            CheckStatus::NotPerformed,
+            format!("issuer {} is not in the trust store", crl.issuer_text()),
+        );
+        for ca in self.anchors().filter(|c| crl.may_be_issued_by(c)) {
+            match crl.verify_signature(ca) {
+                SignatureCheck::Valid(_) => {
+                    return (
+                        CheckStatus::Passed,
+                        format!(
+                            "signed by {} (serial {}); {} revoked; thisUpdate {}, nextUpdate {}",
+                            ca.subject_text(),
+                            ca.serial_hex(),
+                            crl.revoked.len(),
+                            crl.this_update,
+                            crl.next_update
+                                .map_or_else(|| "none".into(), |t| t.to_string())
+                        ),
+                    );
+                }
+                SignatureCheck::Invalid(d) => result = (CheckStatus::Failed, d),
+                SignatureCheck::Unsupported(d) => result = (CheckStatus::NotPerformed, d),
+            }
+        }
+        result
+    }
+
+    /// Adds an ICAO PKD LDIF file: certificates that are CAs become anchors, others are kept as
+    /// Document Signers; CRLs and master lists (per `policy`) are added.
+    pub fn add_ldif(
+        &mut self,
+        text: &str,
+        policy: MasterListPolicy,
+        label: &str,
+    ) -> Result<SourceReport, TrustError> {
+        let content = ldif::parse(text);
+        if content.entries == 0 {
+            return Err(TrustError::Unrecognised);
+        }
+        let mut report = SourceReport {
+            kind: TrustFileKind::Ldif,
+            label: label.to_owned(),
+            certificates: 0,
+            added: 0,
+            crls: 0,
+            document_signers: 0,
+            unrecognised: content.unrecognised,
+            verification: CheckStatus::NotPerformed,
+            detail: String::new(),
+        };
+        let idx = self.sources.len();
+        let mut notes = Vec::new();
+        let mut deferred_crls = Vec::new();
+        for item in content.items {
+            match item {
+                LdifItem::Certificate(der) => match Certificate::from_der(&der) {
+                    Ok(cert) => {
+                        report.certificates += 1;
+                        if cert.is_ca() == Some(true) || cert.is_self_issued() {
+                            if self.push_anchor(cert, idx) {
+                                report.added += 1;
+                            }
+                        } else {
+                            report.document_signers += 1;
+                            self.dscs.push(cert);
+                        }
+                    }
+                    Err(_) => report.unrecognised += 1,
+                },
+                LdifItem::Crl(der) => deferred_crls.push(der),
+                LdifItem::MasterList(bytes) => {
+                    match self.add_master_list(&bytes, policy, &format!("{label} (master list)")) {
+                        Ok(r) => {
+                            report.certificates += r.certificates;
+                            report.added += r.added;
+                        }
+                        Err(e) => notes.push(e.to_string()),
+                    }
+                }
+            }
+        }
+        for der in deferred_crls {
+            match Crl::from_der(&der) {
+                Ok(crl) => {
+                    report.crls += 1;
+                    self.crls.push(crl);
+                }
+                Err(_) => report.unrecognised += 1,
+            }
+        }
+        report.detail = if notes.is_empty() {
+            format!(
+                "{} entries; certificates from LDIF are trusted as given",
+                content.entries
+            )
+        } else {
+            notes.join("; ")
+        };
+        if !notes.is_empty() {
+            report.verification = CheckStatus::Failed;
+        }
+        self.sources.push(report.clone());
+        Ok(report)
+    }
+
+    /// What `bytes` are, by content (not by file name).
+    pub fn classify(bytes: &[u8]) -> Option<TrustFileKind> {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            if text.contains("-----BEGIN CERTIFICATE-----") {
+                return Some(TrustFileKind::Certificate);
+            }
+            if text.contains("-----BEGIN X509 CRL-----") {
+                return Some(TrustFileKind::Crl);
+            }
+            if text
+                .lines()
+                .any(|l| l.to_ascii_lowercase().starts_with("dn:"))
+            {
+                return Some(TrustFileKind::Ldif);
+            }
+        }
+        let top = Tlv::parse(bytes, Mode::Der)
+            .or_else(|_| Tlv::parse(bytes, Mode::Ber))
+            .ok()?;
+        if top.tag != tag::SEQUENCE {
+            return None;
+        }
+        let mut children = top.children();
+        let first = children.next()?.ok()?;
+        if first.tag == tag::OID {
+            return (first.oid().ok()? == cms::OID_SIGNED_DATA)
+                .then_some(TrustFileKind::MasterList);
+        }
+        if first.tag != tag::SEQUENCE {
+            return None;
+        }
+        // Certificate: tbs starts with [0] version or INTEGER serial then AlgorithmIdentifier;
+        // CRL: tbs starts with INTEGER version then AlgorithmIdentifier then Name then Time.
+        let fields = first.child_vec().ok()?;
+        let has_time_at = |i: usize| {
+            fields
+                .get(i)
+                .is_some_and(|t| t.tag == tag::UTC_TIME || t.tag == tag::GENERALIZED_TIME)
+        };
+        if has_time_at(3) || has_time_at(2) {
+            Some(TrustFileKind::Crl)
+        } else {
+            Some(TrustFileKind::Certificate)
+        }
+    }
+
+    /// Adds any supported file by content. Returns what it was.
+    pub fn add_bytes(
+        &mut self,
+        bytes: &[u8],
+        policy: MasterListPolicy,
+        label: &str,
+    ) -> Result<TrustFileKind, TrustError> {
+        let kind = Self::classify(bytes).ok_or(TrustError::Unrecognised)?;
+        match kind {
+            TrustFileKind::Certificate => {
+                self.add_certificate(bytes, label)?;
+            }
+            TrustFileKind::MasterList | TrustFileKind::DeviationList => {
+                if self.add_master_list(bytes, policy, label)?.kind == TrustFileKind::DeviationList
+                {
+                    return Ok(TrustFileKind::DeviationList);
+                }
+            }
+            TrustFileKind::Crl => {
+                self.add_crl(bytes, label)?;
+            }
+            TrustFileKind::Ldif => {
+                let text = std::str::from_utf8(bytes).map_err(|_| TrustError::Unrecognised)?;
+                self.add_ldif(text, policy, label)?;
+            }
+        }
+        Ok(kind)
+    }
+
+    /// Countries, counts, validity ranges and what verified.
+    pub fn summary(&self) -> TrustSummary {
+        let mut countries: BTreeMap<String, CountrySummary> = BTreeMap::new();
+        for cert in self.anchors() {
+            let key = cert.country().unwrap_or("??").to_owned();
+            let entry = countries.entry(key).or_insert(CountrySummary {
+                cscas: 0,
+                valid_from: cert.not_before(),
+                valid_to: cert.not_after(),
+                crls: 0,
+            });
+            entry.cscas += 1;
+            entry.valid_from = entry.valid_from.min(cert.not_before());
+            entry.valid_to = entry.valid_to.max(cert.not_after());
+        }
+        for crl in &self.crls {
+            let key = name_country(crl.issuer()).unwrap_or_else(|| "??".into());
+            if let Some(entry) = countries.get_mut(&key) {
+                entry.crls += 1;
+            } else {
+                countries.insert(
+                    key,
+                    CountrySummary {
+                        cscas: 0,
+                        valid_from: crl.this_update,
+                        valid_to: crl.next_update.unwrap_or(crl.this_update),
+                        crls: 1,
+                    },
+                );
+            }
+        }
+        TrustSummary {
+            certificates: self.anchors.len(),
+            document_signers: self.dscs.len(),
+            crls: self.crls.len(),
+            countries,
+            sources: self.sources.clone(),
+        }
+    }
+}
+
+/// The certificate DERs in `bytes`: one DER certificate, or every PEM `CERTIFICATE` block.
+fn certificate_ders(bytes: &[u8]) -> Result<Vec<Vec<u8>>, TrustError> {
+    if bytes.first() == Some(&tag::SEQUENCE) {
+        return Ok(vec![bytes.to_vec()]);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| TrustError::Unrecognised)?;
+    let blocks = ldif::pem_blocks(text, "CERTIFICATE");
+    if blocks.is_empty() {
+        Err(TrustError::Unrecognised)
+    } else {
+        Ok(blocks)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        let len = content.len();
+        if len < 0x80 {
+            out.push(u8::try_from(len).unwrap());
+        } else {
+            out.extend_from_slice(&[
+                0x82,
+                u8::try_from(len >> 8).unwrap(),
+                u8::try_from(len & 0xFF).unwrap(),
+            ]);
+        }
+        out.extend_from_slice(content);
+        out
+    }
+
+    fn oid(dotted_der: &[u8]) -> Vec<u8> {
+        tlv(tag::OID, dotted_der)
+    }
+
+    #[test]
+    fn deviation_lists_are_parsed_and_counted() {
+        // DeviationList ::= SEQUENCE { version 0, digestAlg, deviations SET OF (two opaque) }.
+        let sha256 = tlv(
+            tag::SEQUENCE,
+            &oid(&[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01]),
+        );
+        let deviations = tlv(
+            tag::SET,
+            &[
+                tlv(tag::SEQUENCE, &[0x02, 0x01, 0x01]),
+                tlv(tag::SEQUENCE, &[0x02, 0x01, 0x02]),
+            ]
+            .concat(),
+        );
+        let dl = tlv(
+            tag::SEQUENCE,
+            &[vec![0x02, 0x01, 0x00], sha256.clone(), deviations].concat(),
+        );
+        let econtent = tlv(tag::CTX0, &tlv(tag::OCTET_STRING, &dl));
+        // id-icao-DeviationList 2.23.136.1.1.7
+        let eci = tlv(
+            tag::SEQUENCE,
+            &[oid(&[0x67, 0x81, 0x08, 0x01, 0x01, 0x07]), econtent].concat(),
+        );
+        let signer_info = tlv(
+            tag::SEQUENCE,
+            &[
+                vec![0x02, 0x01, 0x03],
+                tlv(0x80, &[1, 2, 3, 4]),
+                sha256.clone(),
+                tlv(
+                    tag::SEQUENCE,
+                    &oid(&[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02]),
+                ),
+                tlv(tag::OCTET_STRING, &[0; 8]),
+            ]
+            .concat(),
+        );
+        let sd = tlv(
+            tag::SEQUENCE,
+            &[
+                vec![0x02, 0x01, 0x03],
+                tlv(tag::SET, &sha256),
+                eci,
+                tlv(tag::SET, &signer_info),
+            ]
+            .concat(),
+        );
+        let ci = tlv(
+            tag::SEQUENCE,
+            &[
+                oid(&[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02]),
+                tlv(tag::CTX0, &sd),
+            ]
+            .concat(),
+        );
+        let mut trust = TrustStore::new();
+        let kind = trust
+            .add_bytes(&ci, MasterListPolicy::VerifyWithStore, "dl")
+            .unwrap();
+        assert_eq!(kind, TrustFileKind::DeviationList);
+        let source = &trust.summary().sources[0];
+        assert!(
+            source.detail.starts_with("2 deviation(s)"),
+            "{}",
+            source.detail
+        );
+        // No signer certificate in it: the signer check fails, and nothing is trusted.
+        assert_eq!(source.verification, CheckStatus::Failed);
+        assert!(trust.is_empty());
+    }
+}

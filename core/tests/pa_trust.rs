@@ -1,0 +1,294 @@
+//! The trust store: master lists verified to their roots (counts as in SOURCES.md), refused
+//! without a root, trusted as is on request; the Colombian CRL verified against the CO CSCA
+//! from the NL master list with its revoked serials found; LDIF and PEM loading; summaries.
+
+use std::path::PathBuf;
+
+use idproof_core::asn1::Time;
+use idproof_core::auth::cert::Certificate;
+use idproof_core::auth::chain::check_revocation;
+use idproof_core::auth::trust::{MasterListPolicy, TrustError, TrustFileKind, TrustStore};
+use idproof_core::report::CheckStatus;
+
+fn data(path: &str) -> Vec<u8> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/data")
+        .join(path);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn store_with(root: &str) -> TrustStore {
+    let mut t = TrustStore::new();
+    t.add_certificate(&data(root), root).unwrap();
+    t
+}
+
+#[test]
+fn master_lists_verify_to_their_roots_with_the_published_counts() {
+    for (ml, root, count) in [
+        (
+            "pki/master-lists/NL_MASTERLIST_20211207.mls",
+            "pki/csca/NL_CSCA_serial6_2021.cer",
+            306,
+        ),
+        (
+            "pki/master-lists/NL_ML_2026-07-22.ml",
+            "pki/csca/NL_ROOT_CA.cer",
+            411,
+        ),
+        (
+            "pki/master-lists/DE_ML_2026-05-28-08-28-45.ml",
+            "pki/csca/DE_ROOT_CA_CSCA07.cer",
+            588,
+        ),
+    ] {
+        let mut trust = store_with(root);
+        let report = trust
+            .add_master_list(&data(ml), MasterListPolicy::VerifyWithStore, ml)
+            .unwrap_or_else(|e| panic!("{ml}: {e}"));
+        assert_eq!(
+            report.verification,
+            CheckStatus::Passed,
+            "{ml}: {}",
+            report.detail
+        );
+        assert_eq!(report.certificates, count, "{ml}");
+        assert_eq!(report.kind, TrustFileKind::MasterList);
+    }
+}
+
+#[test]
+fn icao_master_list_loads_and_verifies_through_the_un_csca_of_another_list() {
+    let ml = data("pki/master-lists/ICAO_ml_01April2025.ml");
+    // No United Nations CSCA in an empty store: refused.
+    let mut empty = TrustStore::new();
+    assert!(matches!(
+        empty.add_master_list(&ml, MasterListPolicy::VerifyWithStore, "icao"),
+        Err(TrustError::Unverified(_))
+    ));
+    assert!(empty.is_empty(), "a refused list adds nothing");
+    // Trusted as is on the caller's word.
+    let report = empty
+        .add_master_list(&ml, MasterListPolicy::TrustAsIs, "icao")
+        .unwrap();
+    assert_eq!(report.certificates, 504);
+    assert_eq!(report.verification, CheckStatus::NotPerformed);
+    // The DE list (verified to CSCA07) carries the UN CSCA, which then verifies the ICAO list.
+    let mut trust = store_with("pki/csca/DE_ROOT_CA_CSCA07.cer");
+    trust
+        .add_master_list(
+            &data("pki/master-lists/DE_ML_2026-05-28-08-28-45.ml"),
+            MasterListPolicy::VerifyWithStore,
+            "de",
+        )
+        .unwrap();
+    let report = trust
+        .add_master_list(&ml, MasterListPolicy::VerifyWithStore, "icao")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        report.verification,
+        CheckStatus::Passed,
+        "{}",
+        report.detail
+    );
+    assert_eq!(report.certificates, 504);
+}
+
+#[test]
+fn master_list_is_refused_with_the_wrong_root() {
+    let mut trust = store_with("pki/csca/NL_ROOT_CA.cer");
+    let err = trust
+        .add_master_list(
+            &data("pki/master-lists/NL_MASTERLIST_20211207.mls"),
+            MasterListPolicy::VerifyWithStore,
+            "nl2021",
+        )
+        .unwrap_err();
+    assert!(matches!(err, TrustError::Unverified(_)), "{err}");
+    assert_eq!(trust.anchors().count(), 1);
+}
+
+#[test]
+fn colombian_crl_verifies_against_the_co_csca_and_lists_its_serials() {
+    let mut trust = store_with("pki/csca/NL_CSCA_serial6_2021.cer");
+    trust
+        .add_master_list(
+            &data("pki/master-lists/NL_MASTERLIST_20211207.mls"),
+            MasterListPolicy::VerifyWithStore,
+            "nl",
+        )
+        .unwrap();
+    let report = trust.add_crl(&data("pki/csca/COL.crl"), "COL.crl").unwrap();
+    assert_eq!(
+        report.verification,
+        CheckStatus::Passed,
+        "{}",
+        report.detail
+    );
+    let crl = trust.crls().next().unwrap();
+    assert_eq!(crl.revoked.len(), 15, "{:?}", crl.revoked_serials_hex());
+    let serials = crl.revoked_serials_hex();
+    assert_eq!(serials.len(), crl.revoked.len());
+    let first = crl.revoked.first().unwrap();
+    assert!(crl.find(&first.serial).is_some());
+    assert!(crl.find(&[0x7F, 0x7F, 0x7F, 0x7F, 0x7F, 0x7F]).is_none());
+    let summary = trust.summary();
+    assert_eq!(summary.countries["CO"].crls, 1);
+}
+
+#[test]
+fn crl_without_its_issuer_is_kept_but_not_verified() {
+    let mut trust = TrustStore::new();
+    let report = trust.add_crl(&data("pki/csca/COL.crl"), "COL.crl").unwrap();
+    assert_eq!(report.verification, CheckStatus::NotPerformed);
+}
+
+#[test]
+fn files_are_recognised_by_content() {
+    assert_eq!(
+        TrustStore::classify(&data("pki/csca/NL_ROOT_CA.cer")),
+        Some(TrustFileKind::Certificate)
+    );
+    assert_eq!(
+        TrustStore::classify(&data("pki/csca/COL.crl")),
+        Some(TrustFileKind::Crl)
+    );
+    assert_eq!(
+        TrustStore::classify(&data("pki/master-lists/NL_MASTERLIST_20211207.mls")),
+        Some(TrustFileKind::MasterList)
+    );
+    assert_eq!(TrustStore::classify(b"garbage"), None);
+    assert_eq!(TrustStore::classify(&[]), None);
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn fold(attr: &str, b64: &str) -> String {
+    // LDIF folds at 76 columns with a leading space on continuation lines.
+    let line = format!("{attr}:: {b64}");
+    let mut out = String::new();
+    let chars: Vec<char> = line.chars().collect();
+    for (i, chunk) in chars.chunks(76).enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.extend(chunk);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn pkd_ldif_and_pem_load() {
+    let csca = data("pki/AT_CSCA.der");
+    let dsc = data("pki/AT_DSC.der");
+    let crl = data("pki/csca/COL.crl");
+    let ml = data("pki/master-lists/NL_MASTERLIST_20211207.mls");
+    let mut ldif = String::from("version: 1\n\n");
+    ldif.push_str("dn: cn=csca,c=AT,dc=data,dc=download,dc=pkd\nobjectClass: inetOrgPerson\n");
+    ldif.push_str(&fold("userCertificate;binary", &base64(&csca)));
+    ldif.push_str("\ndn: cn=dsc,c=AT,dc=data,dc=download,dc=pkd\n");
+    ldif.push_str(&fold("userCertificate;binary", &base64(&dsc)));
+    ldif.push_str("\ndn: cn=crl,c=CO,dc=CRLs,dc=pkd\n");
+    ldif.push_str(&fold("certificateRevocationList;binary", &base64(&crl)));
+    ldif.push_str("\ndn: cn=ml,c=NL,dc=CSCAMasterList,dc=pkd\n");
+    ldif.push_str(&fold("pkdMasterListContent", &base64(&ml)));
+    ldif.push_str(&fold("somethingElse;binary", "AAAA"));
+
+    let mut trust = TrustStore::new();
+    assert_eq!(
+        trust
+            .add_bytes(ldif.as_bytes(), MasterListPolicy::TrustAsIs, "pkd.ldif")
+            .unwrap(),
+        TrustFileKind::Ldif
+    );
+    let summary = trust.summary();
+    assert_eq!(summary.document_signers, 1);
+    assert_eq!(summary.crls, 1);
+    assert!(summary.certificates >= 307, "{}", summary.certificates);
+    let ldif_source = summary
+        .sources
+        .iter()
+        .find(|s| s.kind == TrustFileKind::Ldif)
+        .unwrap();
+    assert_eq!(ldif_source.unrecognised, 1);
+    assert_eq!(ldif_source.crls, 1);
+
+    // The same master list inside LDIF is refused under VerifyWithStore without its root.
+    let mut strict = TrustStore::new();
+    let report = strict
+        .add_ldif(&ldif, MasterListPolicy::VerifyWithStore, "pkd.ldif")
+        .unwrap();
+    assert_eq!(report.verification, CheckStatus::Failed);
+
+    let pem = format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        base64(&csca)
+    );
+    let mut trust = TrustStore::new();
+    assert_eq!(
+        trust
+            .add_bytes(pem.as_bytes(), MasterListPolicy::VerifyWithStore, "at.pem")
+            .unwrap(),
+        TrustFileKind::Certificate
+    );
+    assert_eq!(trust.anchors().count(), 1);
+}
+
+#[test]
+fn summary_counts_countries_and_validity() {
+    let mut trust = store_with("pki/csca/DE_ROOT_CA_CSCA07.cer");
+    trust
+        .add_master_list(
+            &data("pki/master-lists/DE_ML_2026-05-28-08-28-45.ml"),
+            MasterListPolicy::VerifyWithStore,
+            "de",
+        )
+        .unwrap();
+    let s = trust.summary();
+    assert!(s.countries.len() >= 100, "{}", s.countries.len());
+    let de = &s.countries["DE"];
+    assert!(de.cscas >= 2);
+    assert!(de.valid_from < de.valid_to);
+    let json = serde_json::to_value(&s).unwrap();
+    assert_eq!(json["sources"][1]["verification"], "passed");
+    assert!(
+        json["countries"]["DE"]["valid_from"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
+}
+
+#[test]
+fn revocation_without_a_crl_is_not_performed() {
+    let trust = store_with("pki/AT_CSCA.der");
+    let dsc = Certificate::from_der(&data("pki/AT_DSC.der")).unwrap();
+    let csca = trust.anchors().next().unwrap();
+    let step = check_revocation(
+        &dsc,
+        Some(csca),
+        &trust,
+        Time::from_ymd(2025, 1, 1).unwrap(),
+    );
+    assert_eq!(step.status, CheckStatus::NotPerformed);
+}
