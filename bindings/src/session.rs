@@ -12,7 +12,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use idproof_core::lds::DataGroup;
+use idproof_core::lds::{DataGroup, LdsFile};
 use idproof_core::mrz::{Mrz, MrzKey};
 use idproof_core::reader::{self, Phase, Step};
 use idproof_core::{Error, ErrorCode};
@@ -178,7 +178,7 @@ impl From<reader::Progress> for ReadProgress {
                 Phase::Resuming => ReadPhase::Resuming,
                 Phase::Complete => ReadPhase::Complete,
             },
-            file: p.file.map(|f| f.name()),
+            file: p.file.map(LdsFile::name),
             file_bytes_done: p.file_bytes_done as u64,
             file_bytes_total: p.file_bytes_total.map(|n| n as u64),
             files_done: u32::try_from(p.files_done).unwrap_or(u32::MAX),
@@ -188,6 +188,8 @@ impl From<reader::Progress> for ReadProgress {
 }
 
 /// What the platform does next. A failed read is not a step: `step` throws `IdProofError`.
+// `Done` is large, but every variant is serialized across the FFI at once: boxing buys nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum ReadStep {
     /// Send these command bytes to the chip, then call `step(response)` with its reply
