@@ -9,10 +9,10 @@ import kotlin.system.exitProcess
 fun main(args: Array<String>) {
     val core = JUnitCore()
     core.addListener(object : RunListener() {
-        override fun testFinished(description: Description) = println("  ran ${description.methodName}")
+        override fun testFinished(description: Description) = System.err.println("  ran ${description.methodName}")
         override fun testFailure(failure: Failure) {
-            println("FAILED ${failure.description.methodName}: ${failure.message}")
-            println(failure.trace.lineSequence().take(12).joinToString("\n"))
+            System.err.println("FAILED ${failure.description.methodName}: ${failure.message}")
+            System.err.println(failure.trace.lineSequence().take(12).joinToString("\n"))
         }
     })
     val result = core.run(*args.map { Class.forName(it) }.toTypedArray())
