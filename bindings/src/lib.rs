@@ -1,9 +1,37 @@
-//! idproof-ffi: the uniffi surface of idproof-core (Kotlin and Swift).
+//! idproof-ffi: the uniffi surface of idproof-core for Kotlin (Android) and Swift (iOS).
 //!
-//! Holds no logic: it converts types and catches panics at the boundary. The exports arrive
-//! with the Mobile issue; until then this crate only proves the dependency direction builds.
+//! Holds no logic: each export converts its arguments, calls the core and converts the result.
+//! - [`ReadSession`]: the sans-IO read, stepped by the platform's own I/O loop
+//!   (`android/`, `ios/`), so no callback crosses the boundary;
+//! - [`parse_mrz`], [`verify_read`], [`default_read_options`];
+//! - [`IdProofError`]: one typed error carrying the core's stable code; every export runs inside
+//!   `catch_unwind`, so a panic arrives as `IdProofError::Internal`, never as an abort;
+//! - feature `simulator`: [`simulator::VirtualPassport`], a virtual chip for foreign-language tests.
+//!
+//! Bindings are generated from the built library by the `uniffi-bindgen` workspace member
+//! (library mode), never written by hand: see `android/README.md` and `ios/README.md`.
 
-/// The version of the core these bindings wrap.
-pub fn core_version() -> &'static str {
-    env!("CARGO_PKG_VERSION")
+uniffi::setup_scaffolding!();
+
+pub mod document;
+pub mod error;
+pub mod mrz;
+pub mod session;
+#[cfg(feature = "simulator")]
+pub mod simulator;
+pub mod verify;
+
+pub use document::{AccessInfo, Document, FaceImage, ImageFormat, PersonalDetails, ReadStats};
+pub use error::IdProofError;
+pub use mrz::{MrzInfo, parse_mrz};
+pub use session::{
+    AccessKey, ExtendedLength, ReadOptions, ReadPhase, ReadProgress, ReadSession, ReadStep,
+    default_read_options,
+};
+pub use verify::{Check, CheckStatus, Verdict, VerificationReport, verify_read};
+
+/// The version of idproof these bindings wrap.
+#[uniffi::export]
+pub fn core_version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
 }

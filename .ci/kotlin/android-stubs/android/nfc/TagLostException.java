@@ -1,0 +1,6 @@
+// Compile-check stub (see Tag.java).
+package android.nfc;
+
+public class TagLostException extends java.io.IOException {
+    public TagLostException() {}
+}

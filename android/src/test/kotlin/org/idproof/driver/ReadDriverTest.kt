@@ -1,0 +1,289 @@
+package org.idproof.driver
+
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitCancellation
+import kotlinx.coroutines.flow.toList
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.yield
+import org.idproof.ffi.AccessKey
+import org.idproof.ffi.AccessProtocol
+import org.idproof.ffi.CheckStatus
+import org.idproof.ffi.Document
+import org.idproof.ffi.ExtendedLength
+import org.idproof.ffi.IdProofException
+import org.idproof.ffi.ImageFormat
+import org.idproof.ffi.ReadPhase
+import org.idproof.ffi.ReadProgress
+import org.idproof.ffi.ReadSession
+import org.idproof.ffi.Verdict
+import org.idproof.ffi.VirtualPassport
+import org.idproof.ffi.defaultReadOptions
+import org.idproof.ffi.parseMrz
+import org.idproof.ffi.verifyRead
+import org.junit.Assert.assertArrayEquals
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertTrue
+import org.junit.Assert.fail
+import org.junit.Test
+
+/** End-to-end reads of the simulator passport through the generated bindings and [ReadDriver]. */
+class ReadDriverTest {
+    private val specimenMrz = listOf(
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+        "L898902C36UTO7408122F3404159ZE184226B<<<<<16",
+    )
+    private val jp2Magic = byteArrayOf(0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20)
+
+    private fun read(
+        profile: String = "specimen",
+        key: (VirtualPassport) -> AccessKey = { AccessKey.Mrz(it.mrzLines()) },
+        onProgress: suspend (ReadProgress) -> Unit = {},
+    ): Pair<Document, SimulatorChannel> = runBlocking {
+        VirtualPassport(profile).use { chip ->
+            val channel = SimulatorChannel(chip)
+            ReadSession(key(chip), defaultReadOptions()).use { session ->
+                ReadDriver.read(session, channel, onProgress = onProgress) to channel
+            }
+        }
+    }
+
+    private fun assertSpecimen(doc: Document) {
+        val mrz = assertNotNull(doc.mrz).let { doc.mrz!! }
+        assertEquals("TD3", mrz.format)
+        assertEquals("ERIKSSON", mrz.surname)
+        assertEquals("ANNA MARIA", mrz.givenNames)
+        assertEquals("L898902C3", mrz.documentNumber)
+        assertEquals("740812", mrz.birthDate)
+        assertEquals("340415", mrz.expiryDate)
+        assertTrue(mrz.valid)
+        assertEquals(specimenMrz, mrz.lines)
+        assertEquals(1, doc.faces.size)
+        val face = doc.faces[0]
+        assertEquals(ImageFormat.JPEG2000, face.format)
+        assertArrayEquals(jp2Magic, face.data.copyOfRange(0, 8))
+        assertTrue("face ${face.width}x${face.height}", face.width > 0u.toUShort() && face.height > 0u.toUShort())
+        val dg2 = doc.files.getValue("DG2")
+        assertTrue("face bytes are inside DG2", dg2.size > face.data.size && indexOf(dg2, face.data) > 0)
+        assertTrue(doc.files.keys.containsAll(listOf("COM", "SOD", "DG1", "DG2", "DG11")))
+        assertEquals(AccessProtocol.BAC, doc.access.protocol)
+        assertTrue(doc.problems.isEmpty())
+        assertNotNull(doc.personalDetails)
+    }
+
+    @Test
+    fun bacReadOfTheSpecimenPassport() {
+        val (doc, channel) = read()
+        assertSpecimen(doc)
+        assertEquals(0, channel.reconnects)
+        assertEquals(0uL, doc.stats.resumes)
+    }
+
+    @Test
+    fun typedDocumentDataOpensTheChip() {
+        val (doc, _) = read(key = { AccessKey.DocumentData("L898902C3", "740812", "340415") })
+        assertSpecimen(doc)
+    }
+
+    @Test
+    fun tagLossMidReadResumesWithTheSameFiles() {
+        val (reference, _) = read()
+        val (doc, channel) = read(profile = "tag-loss-at-12")
+        assertEquals(1, channel.reconnects)
+        assertTrue(doc.stats.resumes >= 1uL)
+        assertEquals(reference.files.keys, doc.files.keys)
+        for ((name, bytes) in reference.files) assertArrayEquals(name, bytes, doc.files.getValue(name))
+        assertSpecimen(doc)
+    }
+
+    @Test
+    fun tagLossAtManyPointsResumes() {
+        val (_, reference) = read()
+        for (n in listOf(1, 3, 7, reference.apdus / 2, reference.apdus)) {
+            val (doc, channel) = read(profile = "tag-loss-at-$n")
+            assertEquals("tag-loss-at-$n", 1, channel.reconnects)
+            assertSpecimen(doc)
+        }
+    }
+
+    @Test
+    fun aTagThatNeverComesBackIsTagLost() = runBlocking {
+        VirtualPassport("tag-loss-at-12").use { chip ->
+            ReadSession(AccessKey.Mrz(chip.mrzLines()), defaultReadOptions()).use { session ->
+                try {
+                    ReadDriver.read(session, SimulatorChannel(chip, comesBack = false))
+                    fail("read succeeded")
+                } catch (e: IdProofException.TagLost) {
+                    assertEquals("TAG_LOST", e.code)
+                }
+            }
+        }
+    }
+
+    @Test
+    fun wrongMrzIsAccessDenied() {
+        try {
+            read(key = { AccessKey.DocumentData("L898902C3", "740813", "340415") })
+            fail("read succeeded")
+        } catch (e: IdProofException.AccessDenied) {
+            assertEquals("ACCESS_DENIED", e.code)
+        }
+    }
+
+    @Test
+    fun canIsUnsupportedUntilPace() {
+        try {
+            ReadSession(AccessKey.Can("123456"), defaultReadOptions()).close()
+            fail("CAN accepted")
+        } catch (e: IdProofException.Unsupported) {
+            assertEquals("UNSUPPORTED", e.code)
+        }
+    }
+
+    @Test
+    fun progressIsMonotonicAndEndsComplete() {
+        val seen = mutableListOf<ReadProgress>()
+        read(onProgress = { seen.add(it) })
+        assertTrue(seen.size > 5)
+        seen.zipWithNext().forEach { (a, b) ->
+            assertTrue("files_done $a -> $b", b.filesDone >= a.filesDone)
+            assertTrue("files_planned $a -> $b", b.filesPlanned >= a.filesPlanned)
+            if (a.file != null && a.file == b.file) assertTrue("bytes $a -> $b", b.fileBytesDone >= a.fileBytesDone)
+        }
+        assertEquals(ReadPhase.COMPLETE, seen.last().phase)
+        assertEquals(seen.last().filesPlanned, seen.last().filesDone)
+    }
+
+    @Test
+    fun progressFlowEndsWithTheDocument() = runBlocking {
+        VirtualPassport("specimen").use { chip ->
+            ReadSession(AccessKey.Mrz(chip.mrzLines()), defaultReadOptions()).use { session ->
+                val events = ReadDriver.events(session, SimulatorChannel(chip)).toList()
+                assertTrue(events.dropLast(1).all { it is ReadEvent.Progress })
+                assertSpecimen((events.last() as ReadEvent.Done).document)
+            }
+        }
+    }
+
+    @Test
+    fun cancellingTheCoroutineStopsTheRead() = runBlocking {
+        VirtualPassport("specimen").use { chip ->
+            val stalled = CompletableDeferred<Unit>()
+            val channel = object : ApduChannel {
+                var sent = 0
+                override suspend fun transceive(apdu: ByteArray): ByteArray {
+                    if (++sent == 6) {
+                        stalled.complete(Unit)
+                        awaitCancellation()
+                    }
+                    return chip.transmit(apdu)
+                }
+                override suspend fun reconnect() = true
+            }
+            ReadSession(AccessKey.Mrz(chip.mrzLines()), defaultReadOptions()).use { session ->
+                val job = async { ReadDriver.read(session, channel) }
+                stalled.await()
+                job.cancel()
+                try {
+                    job.await()
+                    fail("read completed")
+                } catch (e: CancellationException) {
+                    yield()
+                }
+                assertEquals(6, channel.sent)
+            }
+        }
+    }
+
+    @Test
+    fun verifyReadReportsChecksWithStableNames() {
+        val (doc, _) = read()
+        val report = verifyRead(doc, specimenMrz)
+        assertEquals(Verdict.INCOMPLETE, report.verdict) // passive authentication is not on this branch yet
+        val status = report.checks.associate { it.name to it.status }
+        assertEquals(CheckStatus.PASSED, status["mrz"])
+        assertEquals(CheckStatus.PASSED, status["dg1_mrz_match"])
+        assertEquals(CheckStatus.NOT_PERFORMED, status["sod_signature"])
+        assertTrue(report.failures.isEmpty())
+
+        val otherHolder = listOf("P<UTOSMITH<<JOHN<<<<<<<<<<<<<<<<<<<<<<<<<<<<", specimenMrz[1])
+        val mismatch = verifyRead(doc, otherHolder)
+        assertEquals(Verdict.FAILED, mismatch.verdict)
+        assertEquals(listOf("MRZ_MISMATCH"), mismatch.failures.map { it.code })
+    }
+
+    @Test
+    fun mrzParsingAndItsErrors() {
+        val mrz = parseMrz(specimenMrz)
+        assertEquals("UTO", mrz.issuingState)
+        assertEquals("F", mrz.sex)
+        assertTrue(mrz.valid && mrz.checkDigitFailures.isEmpty())
+        assertEquals("L898902C3", parseMrz(listOf(specimenMrz.joinToString("\n"))).documentNumber)
+
+        val badDigit = parseMrz(listOf(specimenMrz[0], specimenMrz[1].replaceRange(19, 20, "3")))
+        assertFalse(badDigit.valid)
+        assertTrue(badDigit.checkDigitFailures.toString(), "birth_date" in badDigit.checkDigitFailures)
+
+        for (bad in listOf(listOf("P<UTO"), listOf(specimenMrz[0].lowercase(), specimenMrz[1]), emptyList())) {
+            try {
+                parseMrz(bad)
+                fail("parsed $bad")
+            } catch (e: IdProofException.InvalidInput) {
+                assertEquals("MRZ_FORMAT", e.code)
+            }
+        }
+    }
+
+    @Test
+    fun aPanicInRustIsATypedInternalError() = runBlocking {
+        VirtualPassport("panic-at-5").use { chip ->
+            ReadSession(AccessKey.Mrz(chip.mrzLines()), defaultReadOptions()).use { session ->
+                try {
+                    ReadDriver.read(session, SimulatorChannel(chip))
+                    fail("read succeeded")
+                } catch (e: IdProofException.Internal) {
+                    assertEquals("INTERNAL", e.code)
+                    assertTrue(e.detail, "deliberate panic" in e.detail)
+                }
+            }
+            // The object that panicked refuses further use instead of continuing half-updated.
+            try {
+                chip.reconnect()
+                fail("poisoned simulator accepted a call")
+            } catch (e: IdProofException.Internal) {
+                assertEquals("INTERNAL", e.code)
+            }
+        }
+    }
+
+    @Test
+    fun optionsFitTheTransport() {
+        val defaults = defaultReadOptions()
+        val short = ReadDriver.fitToTransport(defaults, extendedLengthSupported = false, maxTransceiveLength = 261)
+        assertEquals(ExtendedLength.NEVER, short.extendedLength)
+        assertEquals(261u, short.maxResponseLen)
+        val ext = ReadDriver.fitToTransport(defaults, extendedLengthSupported = true, maxTransceiveLength = 65279)
+        assertEquals(ExtendedLength.AUTO, ext.extendedLength)
+        assertEquals(65279u, ext.maxResponseLen)
+        val tiny = ReadDriver.fitToTransport(defaults, extendedLengthSupported = false, maxTransceiveLength = 32)
+        assertEquals(258u, tiny.maxResponseLen)
+    }
+
+    @Test
+    fun aNoExtendedLengthChipReadsTheSameFiles() {
+        val (doc, _) = read(profile = "no-extended-length")
+        assertSpecimen(doc)
+        assertFalse(doc.stats.extendedLengthUsed)
+    }
+
+    private fun indexOf(haystack: ByteArray, needle: ByteArray): Int {
+        outer@ for (i in 0..haystack.size - needle.size) {
+            for (j in needle.indices) if (haystack[i + j] != needle[j]) continue@outer
+            return i
+        }
+        return -1
+    }
+}

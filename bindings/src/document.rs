@@ -1,0 +1,316 @@
+//! `Document`: everything a read produced, as plain records (raw files plus parsed DG1, DG2
+//! and DG11), so apps can show, store and later verify it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use idproof_core::lds::{self, DataGroup, Dg1, Dg2, Dg11, LdsFile};
+use idproof_core::mrz::Mrz;
+use idproof_core::reader;
+use idproof_core::{Error, ErrorCode};
+
+use crate::error::IdProofError;
+use crate::mrz::MrzInfo;
+
+/// The access-control protocol that opened the chip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum AccessProtocol {
+    /// Basic Access Control.
+    Bac,
+}
+
+/// The password that opened the chip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum PasswordKind {
+    /// The MRZ key (document number, birth date, expiry date).
+    Mrz,
+}
+
+/// How access was obtained.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AccessInfo {
+    /// The protocol.
+    pub protocol: AccessProtocol,
+    /// PACE mapping (`GM`, `IM`, `CAM`); `None` for BAC.
+    pub mapping: Option<String>,
+    /// The password.
+    pub password: PasswordKind,
+}
+
+/// Traffic counters of the read.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ReadStats {
+    /// Command APDUs sent.
+    pub apdus: u64,
+    /// Bytes sent.
+    pub bytes_sent: u64,
+    /// Bytes received (with status words).
+    pub bytes_received: u64,
+    /// Times the read resumed after a lost connection.
+    pub resumes: u64,
+    /// Times access control was re-run because the chip closed secure messaging.
+    pub sm_restarts: u64,
+    /// Whether extended-length reads were used.
+    pub extended_length_used: bool,
+    /// Largest plain READ BINARY length that worked.
+    pub largest_chunk: u64,
+}
+
+/// The encoding of a face image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ImageFormat {
+    /// JPEG: decode with `BitmapFactory` / `UIImage`.
+    Jpeg,
+    /// JPEG 2000: needs a JPEG 2000 decoder on Android (iOS decodes it natively).
+    Jpeg2000,
+    /// Neither the bytes nor the header say JPEG or JPEG 2000.
+    Unknown,
+}
+
+/// One face image from DG2.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FaceImage {
+    /// The encoding (from the image's magic bytes when recognised).
+    pub format: ImageFormat,
+    /// Width in pixels, as declared.
+    pub width: u16,
+    /// Height in pixels, as declared.
+    pub height: u16,
+    /// The encoded image.
+    pub data: Vec<u8>,
+}
+
+/// DG11, additional personal details; every field is optional on the chip.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PersonalDetails {
+    /// Full name in national characters, `SURNAME<<GIVEN<NAMES`.
+    pub full_name: Option<String>,
+    /// Other names.
+    pub other_names: Vec<String>,
+    /// Personal number.
+    pub personal_number: Option<String>,
+    /// Full date of birth, `YYYYMMDD`.
+    pub full_date_of_birth: Option<String>,
+    /// Place of birth.
+    pub place_of_birth: Option<String>,
+    /// Permanent address.
+    pub address: Option<String>,
+    /// Telephone.
+    pub telephone: Option<String>,
+    /// Profession.
+    pub profession: Option<String>,
+    /// Title.
+    pub title: Option<String>,
+    /// Personal summary.
+    pub personal_summary: Option<String>,
+    /// Other valid travel document numbers.
+    pub other_td_numbers: Option<String>,
+    /// Custody information.
+    pub custody_information: Option<String>,
+}
+
+/// A file that was read but could not be parsed; its raw bytes are still in `files`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FileProblem {
+    /// The file (`DG1`, `DG2`, `DG11`).
+    pub file: String,
+    /// Stable code (`LDS_FORMAT`, `MRZ_FORMAT`).
+    pub code: String,
+    /// For logs.
+    pub detail: String,
+}
+
+/// Everything read from a chip.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Document {
+    /// Raw bytes of every file read, by name (`COM`, `SOD`, `DG1`, `DG2`, …), exactly as read:
+    /// verification hashes these.
+    pub files: HashMap<String, Vec<u8>>,
+    /// Files listed or requested that the chip does not have.
+    pub absent: Vec<String>,
+    /// How access was obtained.
+    pub access: AccessInfo,
+    /// Traffic counters.
+    pub stats: ReadStats,
+    /// DG1's MRZ, parsed (`None` if DG1 was not read or does not parse: see `problems`).
+    pub mrz: Option<MrzInfo>,
+    /// DG2's face images (usually one).
+    pub faces: Vec<FaceImage>,
+    /// DG11, if read and parsed.
+    pub personal_details: Option<PersonalDetails>,
+    /// Files that were read but do not parse.
+    pub problems: Vec<FileProblem>,
+}
+
+impl Document {
+    /// The record of a core document, with DG1, DG2 and DG11 parsed.
+    pub(crate) fn from_core(d: &reader::Document) -> Self {
+        let mut problems = Vec::new();
+        let mut problem = |file: LdsFile, e: Error| {
+            problems.push(FileProblem {
+                file: file.name(),
+                code: e.code.as_str().to_owned(),
+                detail: e.detail,
+            });
+        };
+        let dg1 = LdsFile::Dg(DataGroup::DG1);
+        let mrz = d.file(dg1).and_then(|raw| {
+            let parsed = Dg1::parse(raw)
+                .map_err(Error::from)
+                .and_then(|dg1| Mrz::parse_lines(&dg1.lines()).map_err(Error::from));
+            parsed.map_err(|e| problem(dg1, e)).ok()
+        });
+        let dg2 = LdsFile::Dg(DataGroup::DG2);
+        let faces = d
+            .file(dg2)
+            .and_then(|raw| Dg2::parse(raw).map_err(|e| problem(dg2, e.into())).ok())
+            .map(|dg2| dg2.faces().map(face).collect())
+            .unwrap_or_default();
+        let dg11 = LdsFile::Dg(DataGroup::DG11);
+        let personal_details = d.file(dg11).and_then(|raw| {
+            Dg11::parse(raw)
+                .map(|dg11| personal_details(&dg11))
+                .map_err(|e| problem(dg11, e.into()))
+                .ok()
+        });
+        Self {
+            files: d
+                .files
+                .iter()
+                .map(|(f, bytes)| (f.name(), bytes.clone()))
+                .collect(),
+            absent: d.absent.iter().map(|f| f.name()).collect(),
+            access: AccessInfo {
+                protocol: match d.access.protocol {
+                    reader::AccessProtocol::Bac => AccessProtocol::Bac,
+                },
+                mapping: d.access.mapping.map(str::to_owned),
+                password: match d.access.password {
+                    reader::PasswordKind::Mrz => PasswordKind::Mrz,
+                },
+            },
+            stats: ReadStats {
+                apdus: d.stats.apdus as u64,
+                bytes_sent: d.stats.bytes_sent as u64,
+                bytes_received: d.stats.bytes_received as u64,
+                resumes: d.stats.resumes as u64,
+                sm_restarts: d.stats.sm_restarts as u64,
+                extended_length_used: d.stats.extended_length_used,
+                largest_chunk: d.stats.largest_chunk as u64,
+            },
+            mrz: mrz.as_ref().map(MrzInfo::from),
+            faces,
+            personal_details,
+            problems,
+        }
+    }
+
+    /// The core's files of this record, by name; a name that is no LDS file is a usage error.
+    pub(crate) fn core_files(&self) -> Result<BTreeMap<LdsFile, Vec<u8>>, IdProofError> {
+        self.files
+            .iter()
+            .map(|(name, bytes)| {
+                let file = lds_file(name).ok_or_else(|| {
+                    IdProofError::from(Error::new(
+                        ErrorCode::Usage,
+                        format!("`{name}` is not an LDS file name"),
+                    ))
+                })?;
+                Ok((file, bytes.clone()))
+            })
+            .collect()
+    }
+
+    /// The core document of this record (for `verify_read`).
+    pub(crate) fn to_core(&self) -> Result<reader::Document, IdProofError> {
+        Ok(reader::Document {
+            files: self.core_files()?,
+            absent: self.absent.iter().filter_map(|n| lds_file(n)).collect(),
+            access: reader::AccessInfo {
+                protocol: match self.access.protocol {
+                    AccessProtocol::Bac => reader::AccessProtocol::Bac,
+                },
+                mapping: None,
+                password: match self.access.password {
+                    PasswordKind::Mrz => reader::PasswordKind::Mrz,
+                },
+            },
+            stats: reader::ReadStats {
+                apdus: usize::try_from(self.stats.apdus).unwrap_or(usize::MAX),
+                bytes_sent: usize::try_from(self.stats.bytes_sent).unwrap_or(usize::MAX),
+                bytes_received: usize::try_from(self.stats.bytes_received).unwrap_or(usize::MAX),
+                resumes: usize::try_from(self.stats.resumes).unwrap_or(usize::MAX),
+                sm_restarts: usize::try_from(self.stats.sm_restarts).unwrap_or(usize::MAX),
+                extended_length_used: self.stats.extended_length_used,
+                largest_chunk: usize::try_from(self.stats.largest_chunk).unwrap_or(usize::MAX),
+            },
+        })
+    }
+}
+
+/// The file with this stable name (`LdsFile::name`), if any.
+fn lds_file(name: &str) -> Option<LdsFile> {
+    [
+        LdsFile::CardAccess,
+        LdsFile::CardSecurity,
+        LdsFile::AtrInfo,
+        LdsFile::Dir,
+        LdsFile::Com,
+        LdsFile::Sod,
+    ]
+    .into_iter()
+    .chain((1..=16).filter_map(DataGroup::new).map(LdsFile::Dg))
+    .find(|f| f.name() == name)
+}
+
+fn face(f: &lds::FaceImage) -> FaceImage {
+    FaceImage {
+        format: match f.format {
+            lds::ImageFormat::Jpeg => ImageFormat::Jpeg,
+            lds::ImageFormat::Jpeg2000 => ImageFormat::Jpeg2000,
+            lds::ImageFormat::Unknown => ImageFormat::Unknown,
+        },
+        width: f.width,
+        height: f.height,
+        data: f.data.clone(),
+    }
+}
+
+fn personal_details(d: &Dg11) -> PersonalDetails {
+    PersonalDetails {
+        full_name: d.full_name.clone(),
+        other_names: d.other_names.clone(),
+        personal_number: d.personal_number.clone(),
+        full_date_of_birth: d.full_date_of_birth.clone(),
+        place_of_birth: d.place_of_birth.clone(),
+        address: d.address.clone(),
+        telephone: d.telephone.clone(),
+        profession: d.profession.clone(),
+        title: d.title.clone(),
+        personal_summary: d.personal_summary.clone(),
+        other_td_numbers: d.other_td_numbers.clone(),
+        custody_information: d.custody_information.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_name_maps_back() {
+        for name in [
+            "COM",
+            "SOD",
+            "DG1",
+            "DG2",
+            "DG11",
+            "DG16",
+            "CardAccess",
+            "ATR/INFO",
+        ] {
+            assert_eq!(lds_file(name).map(LdsFile::name).as_deref(), Some(name));
+        }
+        assert!(lds_file("DG17").is_none());
+        assert!(lds_file("dg1").is_none());
+    }
+}

@@ -1,0 +1,193 @@
+//! The one error type of the FFI and the one mapping from the core's stable codes onto it.
+//!
+//! Each variant is one thing the app does next (re-scan the MRZ, hold still, say what is not
+//! supported…); every variant carries the core's stable `code` (`ACCESS_DENIED`, `TAG_LOST`, …),
+//! the same strings as the CLI's JSON, so apps and backends can match on it.
+//! `detail` is for logs: it names fields and files, never holder data.
+
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use idproof_core::{Error, ErrorCode};
+
+/// The code of [`IdProofError::Internal`]: a panic caught at the FFI boundary (a bug).
+pub const INTERNAL: &str = "INTERNAL";
+
+/// Why a call into idproof failed. Kotlin: `IdProofException.*`; Swift: `IdProofError.*`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum IdProofError {
+    /// The chip refused the access key (`ACCESS_DENIED`): the MRZ was misread or mistyped.
+    /// Remedy: re-scan the MRZ or correct the fields.
+    #[error("{code}: {detail}")]
+    AccessDenied {
+        /// Stable code.
+        code: String,
+        /// For logs.
+        detail: String,
+    },
+    /// The chip left the field (`TAG_LOST`). Remedy: hold the phone still on the document;
+    /// the same session resumes after `connection_lost()`.
+    #[error("{code}: {detail}")]
+    TagLost {
+        /// Stable code.
+        code: String,
+        /// For logs.
+        detail: String,
+    },
+    /// The chip needs something this version cannot do, or the caller asked for it
+    /// (`UNSUPPORTED`; e.g. a CAN until PACE is available). Remedy: tell the user which.
+    #[error("{code}: {detail}")]
+    Unsupported {
+        /// Stable code.
+        code: String,
+        /// For logs.
+        detail: String,
+    },
+    /// The caller's input is wrong (`MRZ_FORMAT`, `MRZ_CHECK_DIGIT`, `USAGE`). Remedy: fix
+    /// the input (re-scan) or the call sequence.
+    #[error("{code}: {detail}")]
+    InvalidInput {
+        /// Stable code.
+        code: String,
+        /// For logs.
+        detail: String,
+    },
+    /// The chip or its data misbehaved (`CHIP_PROTOCOL`, `SECURE_MESSAGING`, `LDS_FORMAT`):
+    /// a broken, unusual or forged chip. Remedy: retry once, then report.
+    #[error("{code}: {detail}")]
+    Chip {
+        /// Stable code.
+        code: String,
+        /// For logs.
+        detail: String,
+    },
+    /// The reader or NFC stack failed in a way that is not a tag loss (`TRANSPORT`).
+    #[error("{code}: {detail}")]
+    Transport {
+        /// Stable code.
+        code: String,
+        /// For logs.
+        detail: String,
+    },
+    /// A bug: a panic inside idproof, caught at the boundary (`INTERNAL`). The object that
+    /// panicked refuses further calls with this error.
+    #[error("{code}: {detail}")]
+    Internal {
+        /// Always `INTERNAL`.
+        code: String,
+        /// The panic message.
+        detail: String,
+    },
+}
+
+impl IdProofError {
+    /// The stable code, whatever the variant.
+    pub fn code(&self) -> &str {
+        match self {
+            IdProofError::AccessDenied { code, .. }
+            | IdProofError::TagLost { code, .. }
+            | IdProofError::Unsupported { code, .. }
+            | IdProofError::InvalidInput { code, .. }
+            | IdProofError::Chip { code, .. }
+            | IdProofError::Transport { code, .. }
+            | IdProofError::Internal { code, .. } => code,
+        }
+    }
+
+    /// An `INTERNAL` error with this detail.
+    pub(crate) fn internal(detail: impl Into<String>) -> Self {
+        IdProofError::Internal {
+            code: INTERNAL.to_owned(),
+            detail: detail.into(),
+        }
+    }
+
+    fn from_panic(payload: &(dyn Any + Send)) -> Self {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic with no message".to_owned());
+        Self::internal(format!("panic caught at the FFI boundary: {message}"))
+    }
+}
+
+impl From<Error> for IdProofError {
+    /// The only mapping from core errors to FFI errors, keyed by the stable code.
+    fn from(e: Error) -> Self {
+        let code = e.code.as_str().to_owned();
+        let detail = e.detail;
+        match e.code {
+            ErrorCode::AccessDenied => IdProofError::AccessDenied { code, detail },
+            ErrorCode::TagLost => IdProofError::TagLost { code, detail },
+            ErrorCode::Unsupported => IdProofError::Unsupported { code, detail },
+            ErrorCode::MrzFormat | ErrorCode::MrzCheckDigit | ErrorCode::Usage => {
+                IdProofError::InvalidInput { code, detail }
+            }
+            ErrorCode::Transport => IdProofError::Transport { code, detail },
+            // CHIP_PROTOCOL, SECURE_MESSAGING, LDS_FORMAT and any code added later: the chip
+            // or its data is at fault.
+            _ => IdProofError::Chip { code, detail },
+        }
+    }
+}
+
+impl From<idproof_core::mrz::MrzError> for IdProofError {
+    fn from(e: idproof_core::mrz::MrzError) -> Self {
+        Error::from(e).into()
+    }
+}
+
+/// Runs one export body, turning a panic into [`IdProofError::Internal`] so nothing unwinds
+/// into Kotlin or Swift. Every export goes through here.
+pub(crate) fn guard<T>(body: impl FnOnce() -> Result<T, IdProofError>) -> Result<T, IdProofError> {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(result) => result,
+        Err(payload) => Err(IdProofError::from_panic(payload.as_ref())),
+    }
+}
+
+/// Locks a mutex of an exported object; a mutex poisoned by an earlier caught panic makes the
+/// object refuse further calls rather than continue from a half-updated state.
+pub(crate) fn lock<T>(
+    mutex: &std::sync::Mutex<T>,
+) -> Result<std::sync::MutexGuard<'_, T>, IdProofError> {
+    mutex.lock().map_err(|_| {
+        IdProofError::internal("this object is unusable after an internal error (a caught panic)")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_core_code_keeps_its_stable_string() {
+        let cases = [
+            (ErrorCode::MrzFormat, "InvalidInput"),
+            (ErrorCode::MrzCheckDigit, "InvalidInput"),
+            (ErrorCode::AccessDenied, "AccessDenied"),
+            (ErrorCode::ChipProtocol, "Chip"),
+            (ErrorCode::SecureMessaging, "Chip"),
+            (ErrorCode::TagLost, "TagLost"),
+            (ErrorCode::Unsupported, "Unsupported"),
+            (ErrorCode::LdsFormat, "Chip"),
+            (ErrorCode::Transport, "Transport"),
+            (ErrorCode::Usage, "InvalidInput"),
+        ];
+        for (code, variant) in cases {
+            let e = IdProofError::from(Error::new(code, "d"));
+            assert_eq!(e.code(), code.as_str());
+            assert!(format!("{e:?}").starts_with(variant), "{code:?} -> {e:?}");
+        }
+    }
+
+    #[test]
+    fn a_panic_becomes_internal() {
+        let e = guard::<()>(|| panic!("boom")).unwrap_err();
+        assert_eq!(e.code(), INTERNAL);
+        assert!(e.to_string().contains("boom"), "{e}");
+        let e = guard::<()>(|| std::panic::panic_any(7_u8)).unwrap_err();
+        assert_eq!(e.code(), INTERNAL);
+    }
+}

@@ -1,0 +1,109 @@
+//! The FFI surface driven from Rust the way Kotlin and Swift drive it: a `ReadSession` object
+//! stepped with owned byte vectors, over the fixtures' virtual passport.
+
+use idproof_core::reader::Transport;
+use idproof_ffi::{
+    AccessKey, CheckStatus, IdProofError, ImageFormat, ReadSession, ReadStep, Verdict,
+    default_read_options, parse_mrz, verify_read,
+};
+use idproof_fixtures::chip::ChipProfile;
+use idproof_fixtures::virtual_passport::VirtualPassport;
+
+fn read(
+    profile: ChipProfile,
+    key: AccessKey,
+) -> Result<(idproof_ffi::Document, usize), IdProofError> {
+    let mut passport = VirtualPassport::specimen(profile).expect("specimen");
+    let session = ReadSession::new(key, default_read_options())?;
+    let mut response = None;
+    let mut reconnects = 0;
+    loop {
+        match session.step(response.take())? {
+            ReadStep::Transmit { apdu } => {
+                if let Ok(reply) = passport.chip.transmit(&apdu) {
+                    response = Some(reply);
+                } else {
+                    session.connection_lost()?;
+                    passport.chip.reconnect();
+                    reconnects += 1;
+                }
+            }
+            ReadStep::Progress { .. } => {}
+            ReadStep::Done { document } => return Ok((document, reconnects)),
+        }
+    }
+}
+
+fn specimen_lines() -> Vec<String> {
+    VirtualPassport::specimen(ChipProfile::specimen())
+        .expect("specimen")
+        .mrz
+        .lines()
+        .to_vec()
+}
+
+#[test]
+fn a_read_through_the_ffi_types_yields_dg1_and_the_face() {
+    let lines = specimen_lines();
+    let (doc, reconnects) = read(
+        ChipProfile::specimen().with_tag_loss_at(9),
+        AccessKey::Mrz {
+            lines: lines.clone(),
+        },
+    )
+    .expect("read");
+    assert_eq!(reconnects, 1);
+    let mrz = doc.mrz.as_ref().expect("DG1 parsed");
+    assert_eq!(mrz.surname, "ERIKSSON");
+    assert_eq!(mrz.lines, lines);
+    assert_eq!(doc.faces.len(), 1);
+    assert_eq!(doc.faces[0].format, ImageFormat::Jpeg2000);
+    assert!(doc.problems.is_empty());
+
+    let report = verify_read(doc, Some(lines)).expect("verify");
+    assert_eq!(report.verdict, Verdict::Incomplete);
+    let dg1 = report.checks.iter().find(|c| c.name == "dg1_mrz_match");
+    assert_eq!(dg1.map(|c| c.status), Some(CheckStatus::Passed));
+}
+
+#[test]
+fn wrong_key_and_can_are_typed_errors() {
+    let wrong = AccessKey::DocumentData {
+        document_number: "L898902C3".into(),
+        birth_date: "740813".into(),
+        expiry_date: "340415".into(),
+    };
+    let err = read(ChipProfile::specimen(), wrong).unwrap_err();
+    assert!(matches!(err, IdProofError::AccessDenied { .. }), "{err:?}");
+    assert_eq!(err.code(), "ACCESS_DENIED");
+
+    let err = ReadSession::new(
+        AccessKey::Can {
+            can: "123456".into(),
+        },
+        default_read_options(),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "UNSUPPORTED");
+
+    let err = parse_mrz(vec!["P<UTO".into()]).unwrap_err();
+    assert!(matches!(err, IdProofError::InvalidInput { .. }), "{err:?}");
+    assert_eq!(err.code(), "MRZ_FORMAT");
+}
+
+#[test]
+fn a_document_record_round_trips_to_the_core() {
+    let (doc, _) = read(
+        ChipProfile::specimen(),
+        AccessKey::Mrz {
+            lines: specimen_lines(),
+        },
+    )
+    .expect("read");
+    let mut bad = doc.clone();
+    bad.files.insert("DG99".into(), vec![0x61, 0x00]);
+    assert_eq!(verify_read(bad, None).unwrap_err().code(), "USAGE");
+    let report = verify_read(doc, None).expect("verify");
+    let mrz = report.checks.iter().find(|c| c.name == "mrz");
+    assert_eq!(mrz.map(|c| c.status), Some(CheckStatus::NotPerformed));
+}
