@@ -9,12 +9,14 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use crypto_bigint::BoxedUint;
 use idproof_core::asn1::Time;
 use idproof_core::auth::cert::{Certificate, key_usage};
 use idproof_core::auth::chain;
 use idproof_core::auth::pa::verify_signer;
 use idproof_core::auth::trust::TrustStore;
 use idproof_core::cms::OID_LDS_SECURITY_OBJECT;
+use idproof_core::crypto::ec::{Curve, CurveName};
 use idproof_core::lds::Sod;
 use idproof_core::mrz::Mrz;
 use idproof_core::reader::{AccessInfo, AccessProtocol, Document, PasswordKind, ReadStats};
@@ -115,5 +117,35 @@ fn full_verify(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, sod_signer, dsc_chain, full_verify);
+/// u1·G + u2·Q on the generic curve module: the boxed double-and-add reference against the
+/// fixed-width wNAF path ECDSA verification uses, in the same run (so the ratio holds even on a
+/// loaded machine).
+fn generic_ec(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ec_generic_mul_double");
+    for (label, name) in [
+        ("bp320r1", CurveName::BrainpoolP320r1),
+        ("bp512r1", CurveName::BrainpoolP512r1),
+    ] {
+        let curve = Curve::known(name).expect("curve");
+        let bits = u32::try_from(curve.field_len() * 8).expect("bits");
+        let q = curve.mul_vartime(curve.generator(), &BoxedUint::from(0x1234_5678_9ABC_u64));
+        let scalar = |byte: u8| {
+            BoxedUint::from_be_slice(&vec![byte; curve.field_len() - 1], bits).expect("scalar")
+        };
+        let (u1, u2) = (scalar(0x5A), scalar(0xC3));
+        assert_eq!(
+            curve.mul_double_affine_x_vartime(&u1, &q, &u2),
+            curve.affine_x(&curve.mul_double_vartime(&u1, &q, &u2))
+        );
+        group.bench_function(format!("{label}_boxed_double_and_add"), |b| {
+            b.iter(|| curve.affine_x(&curve.mul_double_vartime(black_box(&u1), &q, &u2)));
+        });
+        group.bench_function(format!("{label}_fixed_wnaf"), |b| {
+            b.iter(|| curve.mul_double_affine_x_vartime(black_box(&u1), &q, &u2));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, sod_signer, dsc_chain, full_verify, generic_ec);
 criterion_main!(benches);

@@ -122,14 +122,19 @@ impl<const L: usize> Field<L> {
     fn odd_multiples(&self, p: &Point<L>) -> [Point<L>; TABLE] {
         let p2 = self.double(p);
         let mut table = [*p; TABLE];
-        for i in 1..TABLE {
-            table[i] = self.add(&table[i - 1], &p2);
+        let mut prev = *p;
+        for slot in table.iter_mut().skip(1) {
+            prev = self.add(&prev, &p2);
+            *slot = prev;
         }
         table
     }
 
     fn add_digit(&self, acc: &Point<L>, table: &[Point<L>; TABLE], digit: i8) -> Point<L> {
-        let entry = &table[usize::from(digit.unsigned_abs() / 2)];
+        // |digit| < 2^(W−1), so the index is always in the table.
+        let Some(entry) = table.get(usize::from(digit.unsigned_abs() / 2)) else {
+            return *acc;
+        };
         if digit > 0 {
             self.add(acc, entry)
         } else {
@@ -146,8 +151,7 @@ impl<const L: usize> Field<L> {
 /// Width-W non-adjacent form of the little-endian `words`, least significant digit first.
 fn wnaf(words: &[u64]) -> Vec<i8> {
     let bits = words.len() * 64;
-    let mut x = words.to_vec();
-    x.extend_from_slice(&[0, 0]);
+    let x = words;
     let mut naf = vec![0i8; bits + W + 1];
     let width = 1u64 << W;
     let mask = width - 1;
@@ -155,10 +159,11 @@ fn wnaf(words: &[u64]) -> Vec<i8> {
     let mut pos = 0;
     while pos <= bits {
         let (idx, bit) = (pos / 64, pos % 64);
+        let word = |i: usize| x.get(i).copied().unwrap_or(0);
         let buf = if bit + W <= 64 {
-            x[idx] >> bit
+            word(idx) >> bit
         } else {
-            (x[idx] >> bit) | (x[idx + 1] << (64 - bit))
+            (word(idx) >> bit) | (word(idx + 1) << (64 - bit))
         };
         let window = carry + (buf & mask);
         if window & 1 == 0 {
@@ -167,12 +172,15 @@ fn wnaf(words: &[u64]) -> Vec<i8> {
         }
         // `window` < 2^W + 1, so both casts below are exact.
         #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
-        if window < width / 2 {
+        let digit = if window < width / 2 {
             carry = 0;
-            naf[pos] = window as i8;
+            window as i8
         } else {
             carry = 1;
-            naf[pos] = (window as i64 - width as i64) as i8;
+            (window as i64 - width as i64) as i8
+        };
+        if let Some(slot) = naf.get_mut(pos) {
+            *slot = digit;
         }
         pos += W;
     }
@@ -201,13 +209,13 @@ fn mul_double_affine_x<const L: usize>(
         .rposition(|(a, b)| *a != 0 || *b != 0);
     let mut acc = field.identity();
     if let Some(top) = top {
-        for i in (0..=top).rev() {
+        for (&d1, &d2) in naf1.iter().zip(&naf2).take(top + 1).rev() {
             acc = field.double(&acc);
-            if naf1[i] != 0 {
-                acc = field.add_digit(&acc, &g_table, naf1[i]);
+            if d1 != 0 {
+                acc = field.add_digit(&acc, &g_table, d1);
             }
-            if naf2[i] != 0 {
-                acc = field.add_digit(&acc, &q_table, naf2[i]);
+            if d2 != 0 {
+                acc = field.add_digit(&acc, &q_table, d2);
             }
         }
     }
@@ -271,7 +279,12 @@ mod tests {
             let naf = wnaf(&[k, 0]);
             assert_eq!(value(&naf), i128::from(k), "{k:x}");
             // Non-zero digits are odd and at least W apart.
-            let nz: Vec<usize> = (0..naf.len()).filter(|&i| naf[i] != 0).collect();
+            let nz: Vec<usize> = naf
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| **d != 0)
+                .map(|(i, _)| i)
+                .collect();
             assert!(nz.windows(2).all(|w| w[1] - w[0] >= W));
             assert!(naf.iter().all(|d| *d == 0 || (d % 2 != 0 && d.abs() < 16)));
         }
@@ -299,7 +312,7 @@ mod tests {
                     u1 = BoxedUint::from(0x1234_5678_9ABCu64);
                     u1 = super::super::with_precision(&u1, curve.precision);
                     u2 = super::super::with_precision(
-                        &n.as_ref().wrapping_sub(&super::super::with_precision(
+                        &n.as_ref().wrapping_sub(super::super::with_precision(
                             &BoxedUint::one(),
                             n.as_ref().bits_precision(),
                         )),
