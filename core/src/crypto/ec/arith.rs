@@ -18,6 +18,8 @@
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use crypto_bigint::{BoxedUint, NonZero, Odd};
 
+mod fixed;
+
 use super::der_reader::strip_leading_zeros;
 use super::{DomainParameters, EcError};
 
@@ -360,8 +362,9 @@ impl Curve {
         let u2 = BoxedMontyForm::new(r_int.clone(), &self.n)
             .mul(&w)
             .retrieve();
-        let x_pt = self.mul_double_vartime(&u1, q, &u2);
-        let x = self.affine_x(&x_pt).ok_or(EcError::Invalid)?;
+        let x = self
+            .mul_double_affine_x_vartime(&u1, q, &u2)
+            .ok_or(EcError::Invalid)?;
         let v = with_precision(&x.rem_vartime(&self.n_uint), self.precision);
         if v == r_int {
             Ok(())
