@@ -303,19 +303,7 @@ impl Human {
             self.line("");
             self.line("  Checks");
             for check in &output.checks {
-                let status = match check.status {
-                    CheckStatus::Passed => "passed",
-                    CheckStatus::Failed => "FAILED",
-                    CheckStatus::NotPerformed => "not performed",
-                };
-                let mut text = format!("    {:<22} {status}", check.name.as_str());
-                if let Some(code) = &check.code {
-                    let _ = write!(text, " {code}");
-                }
-                if let Some(detail) = &check.detail {
-                    let _ = write!(text, " — {detail}");
-                }
-                self.line(&text);
+                self.line(&format!("  {}", check_line(check)));
             }
         }
         self.line("");
@@ -348,4 +336,21 @@ pub fn remedy(code: ErrorCode) -> String {
         _ => "try again; if it persists, report the error code",
     };
     format!("  what to do: {text}")
+}
+
+/// One check as a human line: name, status, code and detail (shared by `demo`, `read`, `verify`).
+pub fn check_line(check: &idproof_core::report::Check) -> String {
+    let status = match check.status {
+        CheckStatus::Passed => "passed",
+        CheckStatus::Failed => "FAILED",
+        CheckStatus::NotPerformed => "not performed",
+    };
+    let mut text = format!("  {:<22} {status}", check.name.as_str());
+    if let Some(code) = &check.code {
+        let _ = write!(text, " {code}");
+    }
+    if let Some(detail) = &check.detail {
+        let _ = write!(text, " — {detail}");
+    }
+    text
 }

@@ -7,12 +7,11 @@
 //! DIR, files that are not LDS files (e.g. a dump's `csca.der`) are skipped with a note.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use idproof_core::asn1::Time;
 use idproof_core::lds::{LdsError, LdsFile, parse_file, recognise};
-use idproof_core::report::{CheckStatus, Report, Verdict};
+use idproof_core::report::{Report, Verdict};
 use idproof_core::verify::verify_files;
 use serde::Serialize;
 
@@ -204,19 +203,7 @@ fn print_human(to_stderr: bool, output: &VerifyOutput<'_>, report: &Report) {
     line(&format!("At           {}", output.at));
     line("");
     for check in &report.checks {
-        let status = match check.status {
-            CheckStatus::Passed => "passed",
-            CheckStatus::Failed => "FAILED",
-            CheckStatus::NotPerformed => "not performed",
-        };
-        let mut text = format!("  {:<22} {status}", check.name.as_str());
-        if let Some(code) = &check.code {
-            let _ = write!(text, " {code}");
-        }
-        if let Some(detail) = &check.detail {
-            let _ = write!(text, " — {detail}");
-        }
-        line(&text);
+        line(&crate::output::check_line(check));
     }
     line("");
     line(&format!(
