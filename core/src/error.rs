@@ -19,6 +19,9 @@ pub enum ErrorCode {
     AccessDenied,
     /// The chip spoke in a way we could not understand (bad TLV, unexpected status).
     ChipProtocol,
+    /// PACE failed for a reason other than a wrong password: the chip refused a step, sent a
+    /// key we must not use, or (PACE-CAM) could not prove its chip-authentication key.
+    PaceFailed,
     /// A secure-messaging reply failed its MAC or was malformed.
     SecureMessaging,
     /// The connection to the chip was lost (card removed, tag out of field).
@@ -43,6 +46,7 @@ impl ErrorCode {
             ErrorCode::MrzCheckDigit => "MRZ_CHECK_DIGIT",
             ErrorCode::AccessDenied => "ACCESS_DENIED",
             ErrorCode::ChipProtocol => "CHIP_PROTOCOL",
+            ErrorCode::PaceFailed => "PACE_FAILED",
             ErrorCode::SecureMessaging => "SECURE_MESSAGING",
             ErrorCode::TagLost => "TAG_LOST",
             ErrorCode::Unsupported => "UNSUPPORTED",
