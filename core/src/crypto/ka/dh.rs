@@ -88,6 +88,15 @@ impl DhGroup {
         }
     }
 
+    pub(super) fn parameters(&self) -> Option<(Vec<u8>, Vec<u8>, Vec<u8>)> {
+        let q = self.q.as_ref()?;
+        Some((
+            fixed_len(&self.p.to_be_bytes(), self.p_len),
+            self.generator(),
+            fixed_len(&q.to_be_bytes(), self.order_len()),
+        ))
+    }
+
     pub(super) fn order(&self) -> Option<Vec<u8>> {
         self.q
             .as_ref()

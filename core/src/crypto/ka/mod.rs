@@ -24,7 +24,7 @@ use crate::crypto::ec::DomainParameters;
 pub use params::{
     DH_KEY_AGREEMENT, DH_PUBLIC_NUMBER, ID_EC_PUBLIC_KEY, STANDARDIZED_DOMAIN_PARAMETERS,
 };
-pub use standard::{STANDARDIZED_IDS, standardized_name};
+pub use standard::{STANDARDIZED_IDS, standardized_curve, standardized_name};
 
 use dh::DhGroup;
 use ecdh::EcGroup;
@@ -161,6 +161,15 @@ impl Group {
         match &self.0 {
             Inner::Ec(g) => g.order_len(),
             Inner::Dh(g) => g.order_len(),
+        }
+    }
+
+    /// A DH group's (p, g, q) as big-endian bytes (g the current generator); `None` for EC or
+    /// when q is unknown. For encoding SubjectPublicKeyInfo / PACEDomainParameterInfo.
+    pub fn dh_parameters(&self) -> Option<(Vec<u8>, Vec<u8>, Vec<u8>)> {
+        match &self.0 {
+            Inner::Ec(_) => None,
+            Inner::Dh(g) => g.parameters(),
         }
     }
 

@@ -44,7 +44,8 @@ pub fn standardized_name(id: u8) -> Option<&'static str> {
         .map(|(_, name)| *name)
 }
 
-fn curve(id: u8) -> Option<CurveName> {
+/// The curve of a standardized EC id (`None` for DH and reserved ids).
+pub fn standardized_curve(id: u8) -> Option<CurveName> {
     Some(match id {
         8 => CurveName::P192,
         9 => CurveName::BrainpoolP192r1,
@@ -63,7 +64,7 @@ fn curve(id: u8) -> Option<CurveName> {
 
 /// The group of a standardized id.
 pub(super) fn group(id: u8) -> Result<Group, KaError> {
-    if let Some(name) = curve(id) {
+    if let Some(name) = standardized_curve(id) {
         // The published constants: the n·G check of explicit parameters is skipped.
         let curve = Curve::known(name).ok_or(KaError::UnknownParameterId(id))?;
         return Ok(Group(Inner::Ec(Box::new(EcGroup::from_curve(curve)))));
