@@ -8,4 +8,4 @@ pub mod bac;
 pub mod pace;
 
 pub use bac::{Bac, BacError, BacPending};
-pub use pace::{PaceError, PacePassword};
+pub use pace::{PaceError, PaceOutcome, PaceParams, PacePassword};
