@@ -38,7 +38,9 @@ pub use algorithm::{KeyAgreement, Mapping, PaceAlgorithm, PaceCipher};
 pub use cam::{CamData, verify_cam};
 pub use nonce::{decrypt_nonce, encrypt_nonce};
 pub use password::{PASSWORD_REF_CAN, PASSWORD_REF_MRZ, PacePassword};
-pub use prf::{integrated_mapping_nonce_lengths, integrated_mapping_prf};
+pub use prf::{
+    field_bits, integrated_mapping, integrated_mapping_nonce_lengths, integrated_mapping_prf,
+};
 pub use session::{SessionKeys, Token, public_key_data_object};
 pub use terminal::{
     MappingSecret, Pace, PaceAgreement, PaceMapping, PaceMse, PaceNonce, PaceOutcome, PaceParams,

@@ -19,6 +19,7 @@ use zeroize::Zeroizing;
 
 use super::nonce::cbc_encrypt_zero_iv;
 use super::{PaceCipher, PaceError, PaceStep};
+use crate::crypto::ka::Group;
 
 /// c_0 and c_1 for l = 128.
 const C0_128: [u8; 16] = [
@@ -94,6 +95,33 @@ pub fn integrated_mapping_prf(
         k_i = k_next;
     }
     Ok(out)
+}
+
+/// The bit length of p that R_p(s, t) sizes its output for.
+///
+/// `Group` exposes |p| in bytes only; 8·|p| gives the same block count n = ⌈(log2 p + 64)/l⌉
+/// as the exact bit length for every standardized group (P-521: both give 5 blocks of 128
+/// bits). DH groups expose p, so their exact length is used.
+pub fn field_bits(group: &Group) -> usize {
+    match group.dh_parameters() {
+        Some((p, _, _)) => crate::crypto::ec::bit_length(&p),
+        None => group.field_len() * 8,
+    }
+}
+
+/// Integrated Mapping, both sides (ICAO 9303-11 §4.4.3.3.2): the group with generator
+/// f_G(R_p(s, t)) (EC) or R_p(s, t)^((p−1)/q) (DH). A degenerate result is
+/// [`PaceError::MappingFailed`]; nonce lengths as for [`integrated_mapping_prf`].
+pub fn integrated_mapping(
+    group: &Group,
+    cipher: PaceCipher,
+    chip_nonce: &[u8],
+    terminal_nonce: &[u8],
+) -> Result<Group, PaceError> {
+    let x = integrated_mapping_prf(cipher, chip_nonce, terminal_nonce, field_bits(group))?;
+    group
+        .map_integrated(&x)
+        .map_err(|e| PaceError::MappingFailed(e.to_string()))
 }
 
 #[cfg(test)]

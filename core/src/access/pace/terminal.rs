@@ -17,7 +17,7 @@ use super::apdu::{self, AuthData, tag};
 use super::cam::CamData;
 use super::{
     Mapping, PaceAlgorithm, PaceError, PacePassword, PaceStep, SessionKeys, Token, decrypt_nonce,
-    integrated_mapping_nonce_lengths, integrated_mapping_prf,
+    integrated_mapping, integrated_mapping_nonce_lengths,
 };
 use crate::crypto::DerivedKey;
 use crate::crypto::ka::{Group, GroupKind, KaError, PrivateKey};
@@ -203,8 +203,7 @@ impl PaceNonce {
                         "nonce length does not fit Integrated Mapping",
                     ));
                 }
-                let x = integrated_mapping_prf(algorithm.cipher(), &nonce, &t, p_bits(group))?;
-                let mapped = group.map_integrated(&x).map_err(mapping_error)?;
+                let mapped = integrated_mapping(group, algorithm.cipher(), &nonce, &t)?;
                 (t.to_vec(), MappingState::Integrated { mapped })
             }
             _ => {
@@ -223,18 +222,6 @@ impl PaceNonce {
                 state: kind,
             },
         ))
-    }
-}
-
-/// The bit length of p that R_p(s, t) sizes its output for.
-///
-/// `Group` exposes |p| in bytes only; 8·|p| gives the same block count n = ⌈(log2 p + 64)/l⌉
-/// as the exact bit length for every standardized group (P-521: both give 5). Explicit DH
-/// parameters come with p, so their exact length is used.
-fn p_bits(group: &Group) -> usize {
-    match group.dh_parameters() {
-        Some((p, _, _)) => crate::crypto::ec::bit_length(&p),
-        None => group.field_len() * 8,
     }
 }
 
