@@ -607,7 +607,7 @@ fn debug_output_hides_secrets() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(32))]
 
     /// Any reply at any step, however malformed, ends in an error or a result — never a panic.
     #[test]

@@ -2,12 +2,12 @@
 //! sans-IO, plus the pure functions the chip side computes with the same code.
 //!
 //! ```text
-//! let (apdu, s) = Pace::new(params, &password).start();     MSE:Set AT   00 22 C1 A4 …
-//! let (apdu, s) = s.respond(&reply)?;                          GA step 1    10 86 … 7C 00
-//! let (apdu, s) = s.respond(&reply, mapping_secret)?;          GA step 2    7C { 81 … }  (nonce → mapping)
-//! let (apdu, s) = s.respond(&reply, ephemeral_key)?;           GA step 3    7C { 83 … }  (mapped generator → key)
-//! let (apdu, s) = s.respond(&reply)?;                          GA step 4    00 86 … 7C { 85 T_IFD }
-//! let outcome   = s.finish(&reply)?;                           T_IC checked → SecureMessaging, SSC 0
+//! let (apdu, s) = Pace::new(params, &password)?.start();  // MSE:Set AT  00 22 C1 A4 …
+//! let (apdu, s) = s.respond(&reply)?;                      // GA 1  10 86 … 7C 00
+//! let (apdu, s) = s.respond(&reply, mapping_secret)?;      // GA 2  7C { 81 mapping data }
+//! let (apdu, s) = s.respond(&reply, ephemeral_key)?;       // GA 3  7C { 83 ephemeral key }
+//! let (apdu, s) = s.respond(&reply)?;                      // GA 4  00 86 … 7C { 85 T_IFD }
+//! let outcome   = s.finish(&reply)?;                       // T_IC checked → SM with SSC 0
 //! ```
 //!
 //! Each state consumes the previous one, so a step cannot be repeated or skipped. The caller
