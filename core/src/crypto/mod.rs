@@ -18,6 +18,7 @@
 
 mod aes;
 pub mod ec;
+pub mod ka;
 mod kdf;
 mod padding;
 mod secret;

@@ -3,14 +3,12 @@
 //! published RustCrypto crate covers (P-192, P-224, brainpoolP160/192/224/320/512r1) and any
 //! unknown explicit curve, and it is the differential oracle for the `p256`/`bp256` crates.
 //!
-//! **Verify-only, variable time.** ECDSA verification handles only public values (key,
-//! signature, message hash), so [`Curve::mul_double_vartime`] uses plain double-and-add with
-//! Shamir's trick and early exits. It must never be used with a secret scalar. The field
-//! arithmetic itself (`BoxedMontyForm`) is constant-time, and the point formulas below
-//! ([`Curve::double`], [`Curve::add`]) work on [`JacobianPoint`]s, so the constant-time scalar
-//! multiplication that PACE/CA will need on these curves can be added beside it as a Montgomery
-//! ladder with `ctutils` conditional selects over the same types (keeping the special cases of
-//! `add` out of the secret-dependent path), without changing anything here.
+//! **Two kinds of scalar multiplication.** ECDSA verification handles only public values (key,
+//! signature, message hash), so [`Curve::mul_double_vartime`] uses double-and-add with Shamir's
+//! trick and early exits; it must never see a secret scalar. Key agreement (PACE, CA) uses
+//! [`Curve::mul_ct`] in `ct.rs`: a Montgomery ladder with complete addition formulas and
+//! constant-time swaps. `swu.rs` is PACE Integrated Mapping's point encoding. The field
+//! arithmetic itself (`BoxedMontyForm`) is constant time.
 
 // The point formulas keep the notation of the EFD and SEC 1 (p, n, a, b, r, s, h, u1 …).
 #![allow(clippy::many_single_char_names)]
@@ -18,7 +16,9 @@
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use crypto_bigint::{BoxedUint, NonZero, Odd};
 
+mod ct;
 mod fixed;
+mod swu;
 
 use super::der_reader::strip_leading_zeros;
 use super::{DomainParameters, EcError};

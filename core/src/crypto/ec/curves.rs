@@ -249,7 +249,7 @@ pub static KNOWN_CURVES: &[KnownCurve] = &[
 
 /// Decodes a constant hex string (possibly of odd length) into big-endian bytes without leading
 /// zeros. Only used on the constants above.
-fn hex_bytes(hex: &str) -> Vec<u8> {
+pub(crate) fn hex_bytes(hex: &str) -> Vec<u8> {
     let digits: Vec<u8> = hex
         .bytes()
         .filter_map(|c| {

@@ -4,10 +4,11 @@
 //!
 //! The crates (`p256`, `p384`, `p521`, `bp256`, `bp384`) are preferred wherever they exist;
 //! this module is ours and fills the gaps (P-192, P-224, brainpoolP160/192/224/320/512r1,
-//! unknown explicit curves). See [`arith`] for its verify-only, variable-time scope.
+//! unknown explicit curves), for ECDSA verification (variable time) and for key agreement
+//! (constant time); see [`arith`].
 
 pub mod arith;
-mod curves;
+pub(crate) mod curves;
 pub(crate) mod der_reader;
 mod params;
 
