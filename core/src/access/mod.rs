@@ -4,9 +4,13 @@
 //!
 //! - [`bac`] — Basic Access Control (ICAO 9303-11 §4.3), terminal side.
 //! - [`security_info`] — SecurityInfos of EF.CardAccess, DG14 and EF.CardSecurity.
+//! - [`chip_auth`] — Chip Authentication (ICAO 9303-11 §6.2), terminal side, and the chip
+//!   side's shared pure functions.
 
 pub mod bac;
+pub mod chip_auth;
 pub mod security_info;
 
 pub use bac::{Bac, BacError, BacPending};
+pub use chip_auth::{ChipAuthError, ChipAuthentication};
 pub use security_info::{SecurityInfoError, SecurityInfos};

@@ -24,6 +24,7 @@ pub mod oid;
 
 use crate::asn1::{Asn1Error, Fields, Mode, Tlv, tag};
 use crate::cms::{CmsError, OID_SECURITY_OBJECT, SignedData};
+use crate::crypto::ka::{Group, KaError};
 use crate::error::{Error, ErrorCode};
 
 use oid::Kind;
@@ -92,6 +93,26 @@ impl AlgorithmIdentifier {
             algorithm,
             parameters,
         })
+    }
+
+    /// The key-agreement group these parameters describe: ECParameters (named or explicit),
+    /// X9.42 or PKCS #3 DH parameters, or a standardized parameterId (see
+    /// [`Group::from_algorithm_parameters`]). TR-03111 `ecka-dh-…` algorithms (under id-ecc)
+    /// are read as ECParameters.
+    pub fn group(&self) -> Result<Group, KaError> {
+        let params = self.parameters.as_deref().ok_or_else(|| {
+            KaError::BadParameters("AlgorithmIdentifier without parameters".into())
+        })?;
+        let algorithm = if self
+            .algorithm
+            .strip_prefix(oid::ID_ECC)
+            .is_some_and(|rest| rest.starts_with('.'))
+        {
+            oid::ID_EC_PUBLIC_KEY
+        } else {
+            self.algorithm.as_str()
+        };
+        Group::from_algorithm_parameters(algorithm, params)
     }
 
     /// The parameterId when the algorithm is id-StandardizedDomainParameters
@@ -163,6 +184,13 @@ pub struct PaceDomainParameterInfo {
     pub parameter_id: Option<u32>,
 }
 
+impl PaceDomainParameterInfo {
+    /// The PACE group these parameters describe.
+    pub fn group(&self) -> Result<Group, KaError> {
+        self.domain_parameter.group()
+    }
+}
+
 /// ChipAuthenticationInfo: a chip authentication protocol (key agreement, cipher suite).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChipAuthenticationInfo {
@@ -184,6 +212,13 @@ pub struct ChipAuthenticationDomainParameterInfo {
     pub domain_parameter: AlgorithmIdentifier,
     /// The key they belong to.
     pub key_id: Option<u32>,
+}
+
+impl ChipAuthenticationDomainParameterInfo {
+    /// The group of the chip authentication key.
+    pub fn group(&self) -> Result<Group, KaError> {
+        self.domain_parameter.group()
+    }
 }
 
 /// ChipAuthenticationPublicKeyInfo: the chip's static key-agreement public key.

@@ -49,17 +49,14 @@ pub const ID_PACE_ECDH_IM: &str = "0.4.0.127.0.7.2.2.4.4";
 /// id-PACE-ECDH-CAM.
 pub const ID_PACE_ECDH_CAM: &str = "0.4.0.127.0.7.2.2.4.6";
 
-/// id-StandardizedDomainParameters: an AlgorithmIdentifier whose parameter is the INTEGER
-/// parameterId of ICAO 9303-11 §9.5.1 instead of explicit parameters.
-pub const ID_STANDARDIZED_DOMAIN_PARAMETERS: &str = "0.4.0.127.0.7.1.2";
-/// id-ecc of BSI TR-03111 (`ecka-dh-SessionKDF-…` algorithms below it carry ECParameters).
+pub use crate::crypto::ka::{
+    DH_KEY_AGREEMENT, DH_PUBLIC_NUMBER, ID_EC_PUBLIC_KEY,
+    STANDARDIZED_DOMAIN_PARAMETERS as ID_STANDARDIZED_DOMAIN_PARAMETERS,
+};
+
+/// id-ecc of BSI TR-03111: the `ecka-dh-SessionKDF-…` algorithms below it (seen in old
+/// TR-03110 test cards' domain parameter infos) carry ECParameters like id-ecPublicKey.
 pub const ID_ECC: &str = "0.4.0.127.0.7.1.1";
-/// id-ecPublicKey (RFC 5480): ECParameters follow.
-pub const ID_EC_PUBLIC_KEY: &str = "1.2.840.10045.2.1";
-/// dhKeyAgreement (PKCS #3): DHParameter `{ p, g, privateValueLength OPTIONAL }` follows.
-pub const DH_KEY_AGREEMENT: &str = "1.2.840.113549.1.3.1";
-/// dhpublicnumber (ANSI X9.42, RFC 3279): DomainParameters `{ p, g, q, … }` follow.
-pub const DH_PUBLIC_NUMBER: &str = "1.2.840.10046.2.1";
 
 /// id-icao-mrtd-security-aaProtocolObject: ActiveAuthenticationInfo (ICAO 9303-11 §9.2.3).
 pub const ID_AA: &str = "2.23.136.1.1.5";
