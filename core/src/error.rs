@@ -36,6 +36,9 @@ pub enum ErrorCode {
     Usage,
     /// A signature did not verify (the mathematics said no).
     Signature,
+    /// Chip authentication failed: the chip refused it, its DG14 key is unusable, or its
+    /// token did not verify. The chip may be a clone.
+    CaFailed,
 }
 
 impl ErrorCode {
@@ -54,6 +57,7 @@ impl ErrorCode {
             ErrorCode::Transport => "TRANSPORT",
             ErrorCode::Usage => "USAGE",
             ErrorCode::Signature => "SIGNATURE",
+            ErrorCode::CaFailed => "CA_FAILED",
         }
     }
 }

@@ -404,6 +404,42 @@ pub fn oid_to_string(content: &[u8]) -> Result<String, Asn1Error> {
     Ok(out)
 }
 
+/// The content octets of an OBJECT IDENTIFIER given in dotted form (the inverse of
+/// [`oid_to_string`]), for building commands and data objects that carry an OID.
+pub fn oid_from_string(dotted: &str) -> Result<Vec<u8>, Asn1Error> {
+    let bad = Asn1Error::Malformed("dotted OBJECT IDENTIFIER");
+    let arcs = dotted
+        .split('.')
+        .map(|a| {
+            if a.is_empty() || !a.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad.clone());
+            }
+            a.parse::<u64>().map_err(|_| bad.clone())
+        })
+        .collect::<Result<Vec<u64>, _>>()?;
+    let (first, second, rest) = match arcs.as_slice() {
+        [first @ 0..=2, second, rest @ ..] if *first == 2 || *second < 40 => {
+            (*first, *second, rest)
+        }
+        _ => return Err(bad),
+    };
+    let head = first
+        .checked_mul(40)
+        .and_then(|v| v.checked_add(second))
+        .ok_or(bad)?;
+    let mut out = Vec::new();
+    for arc in std::iter::once(head).chain(rest.iter().copied()) {
+        let mut groups = vec![u8::try_from(arc & 0x7F).unwrap_or(0)];
+        let mut v = arc >> 7;
+        while v > 0 {
+            groups.push(0x80 | u8::try_from(v & 0x7F).unwrap_or(0));
+            v >>= 7;
+        }
+        out.extend(groups.iter().rev());
+    }
+    Ok(out)
+}
+
 /// `bytes` with its first identifier octet replaced: used to verify CMS signed attributes,
 /// which are signed as `SET OF` (`31`) but stored as `[0] IMPLICIT` (`A0`).
 pub fn retag(bytes: &[u8], new_tag: u8) -> Vec<u8> {
@@ -459,6 +495,31 @@ mod tests {
             "2.23.136.1.1.1"
         );
         assert!(oid_to_string(&[0x86]).is_err());
+        for dotted in [
+            "1.2.840.113549.1.7.2",
+            "2.23.136.1.1.1",
+            "0.4.0.127.0.7.2.2.3.2.2",
+            "2.999.18446744073709551615",
+        ] {
+            let der = oid_from_string(dotted).unwrap();
+            assert_eq!(oid_to_string(&der).unwrap(), dotted);
+        }
+        assert_eq!(
+            oid_from_string("0.4.0.127.0.7.2.2.3.2.2").unwrap(),
+            [0x04, 0x00, 0x7F, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, 0x02]
+        );
+        for bad in [
+            "",
+            "1",
+            "3.1",
+            "1.40",
+            "1..2",
+            "1.2.x",
+            "1.2.-3",
+            "1.2.99999999999999999999",
+        ] {
+            assert!(oid_from_string(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
