@@ -1,4 +1,4 @@
-//! PACE against real passports, as recorded by gmrtd (`tests/data/pace/gmrtd_pace_traces.json`):
+//! PACE against real passports, as recorded by gmrtd (`fixtures/data/gmrtd_pace_traces.json`):
 //! given the recorded chip replies and the recorded terminal keys, every command we send is
 //! byte-identical and the session keys match.
 //!

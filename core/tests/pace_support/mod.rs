@@ -35,7 +35,7 @@ pub fn icao() -> Value {
 pub fn bsi() -> Value {
     load(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/pace/openpace_eac_worked_examples.json"
+        "/../fixtures/data/bsi_eac_worked_example.json"
     ))
 }
 
@@ -43,7 +43,7 @@ pub fn bsi() -> Value {
 pub fn gmrtd() -> Value {
     load(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/pace/gmrtd_pace_traces.json"
+        "/../fixtures/data/gmrtd_pace_traces.json"
     ))
 }
 
