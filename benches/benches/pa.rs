@@ -19,7 +19,7 @@ use idproof_core::cms::OID_LDS_SECURITY_OBJECT;
 use idproof_core::crypto::ec::{Curve, CurveName};
 use idproof_core::lds::Sod;
 use idproof_core::mrz::Mrz;
-use idproof_core::reader::{AccessInfo, AccessProtocol, Document, PasswordKind, ReadStats};
+use idproof_core::reader::{AccessInfo, ChipEvidence, Document, ReadStats};
 use idproof_core::report::{CheckStatus, Verdict};
 use idproof_core::verify::verify;
 use idproof_fixtures::factory::DocumentBuilder;
@@ -101,11 +101,8 @@ fn full_verify(c: &mut Criterion) {
     let document = Document {
         files: built.files.clone(),
         absent: Vec::new(),
-        access: AccessInfo {
-            protocol: AccessProtocol::Bac,
-            mapping: None,
-            password: PasswordKind::Mrz,
-        },
+        access: AccessInfo::bac(),
+        chip: ChipEvidence::default(),
         stats: ReadStats::default(),
     };
     let mrz = Mrz::parse_lines(&built.mrz_lines).expect("MRZ");

@@ -16,6 +16,8 @@ use crate::mrz::MrzInfo;
 pub enum AccessProtocol {
     /// Basic Access Control.
     Bac,
+    /// PACE (`AccessInfo` says which mapping and parameters).
+    Pace,
 }
 
 /// The password that opened the chip.
@@ -23,6 +25,8 @@ pub enum AccessProtocol {
 pub enum PasswordKind {
     /// The MRZ key (document number, birth date, expiry date).
     Mrz,
+    /// The Card Access Number.
+    Can,
 }
 
 /// How access was obtained.
@@ -34,6 +38,89 @@ pub struct AccessInfo {
     pub mapping: Option<String>,
     /// The password.
     pub password: PasswordKind,
+    /// PACE protocol name (e.g. `id-PACE-ECDH-GM-AES-CBC-CMAC-128`); `None` for BAC.
+    pub pace_protocol: Option<String>,
+    /// Standardized domain parameter id PACE ran over; `None` for BAC.
+    pub parameter_id: Option<u8>,
+    /// Secure-messaging cipher of the session that read the files (`3DES`, `AES-128`, …).
+    pub cipher: String,
+    /// Whether the chip offered PACE (a BAC read of a PACE chip shows here).
+    pub pace_offered: bool,
+}
+
+/// Chip Authentication (DG14) as run during the read.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ChipAuthEvidence {
+    /// The CA protocol OID.
+    pub protocol: String,
+    /// keyId of the DG14 key, if any.
+    pub key_id: Option<u32>,
+    /// The chip's static public key used.
+    pub chip_public_key: Vec<u8>,
+    /// Whether a reply under the new keys verified (the chip holds the key).
+    pub confirmed: bool,
+    /// Why it failed, if it did.
+    pub failure: Option<String>,
+}
+
+/// PACE-CAM's public values (re-checkable by a backend with EF.CardSecurity).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PaceCamEvidence {
+    /// Standardized domain parameter id of the PACE group.
+    pub parameter_id: Option<u8>,
+    /// The chip's mapping public key PK_map,IC.
+    pub chip_mapping_public_key: Vec<u8>,
+    /// The decrypted chip authentication data CA_IC.
+    pub ca_ic: Vec<u8>,
+}
+
+/// What the chip proved about itself during the read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct ChipEvidence {
+    /// Chip Authentication, if it ran.
+    pub chip_authentication: Option<ChipAuthEvidence>,
+    /// PACE-CAM, if it ran.
+    pub pace_cam: Option<PaceCamEvidence>,
+}
+
+impl From<&reader::ChipEvidence> for ChipEvidence {
+    fn from(e: &reader::ChipEvidence) -> Self {
+        Self {
+            chip_authentication: e.chip_authentication.as_ref().map(|ca| ChipAuthEvidence {
+                protocol: ca.protocol.clone(),
+                key_id: ca.key_id,
+                chip_public_key: ca.chip_public_key.clone(),
+                confirmed: ca.confirmed,
+                failure: ca.failure.clone(),
+            }),
+            pace_cam: e.pace_cam.as_ref().map(|cam| PaceCamEvidence {
+                parameter_id: cam.parameter_id,
+                chip_mapping_public_key: cam.chip_mapping_public_key.clone(),
+                ca_ic: cam.ca_ic.clone(),
+            }),
+        }
+    }
+}
+
+impl From<&ChipEvidence> for reader::ChipEvidence {
+    fn from(e: &ChipEvidence) -> Self {
+        Self {
+            chip_authentication: e.chip_authentication.as_ref().map(|ca| {
+                reader::ChipAuthEvidence {
+                    protocol: ca.protocol.clone(),
+                    key_id: ca.key_id,
+                    chip_public_key: ca.chip_public_key.clone(),
+                    confirmed: ca.confirmed,
+                    failure: ca.failure.clone(),
+                }
+            }),
+            pace_cam: e.pace_cam.as_ref().map(|cam| reader::PaceCamEvidence {
+                parameter_id: cam.parameter_id,
+                chip_mapping_public_key: cam.chip_mapping_public_key.clone(),
+                ca_ic: cam.ca_ic.clone(),
+            }),
+        }
+    }
 }
 
 /// Traffic counters of the read.
@@ -129,6 +216,8 @@ pub struct Document {
     pub absent: Vec<String>,
     /// How access was obtained.
     pub access: AccessInfo,
+    /// Anti-clone evidence (Chip Authentication, PACE-CAM) for verification.
+    pub chip: ChipEvidence,
     /// Traffic counters.
     pub stats: ReadStats,
     /// DG1's MRZ, parsed (`None` if DG1 was not read or does not parse: see `problems`).
@@ -182,12 +271,19 @@ impl Document {
             access: AccessInfo {
                 protocol: match d.access.protocol {
                     reader::AccessProtocol::Bac => AccessProtocol::Bac,
+                    reader::AccessProtocol::Pace => AccessProtocol::Pace,
                 },
                 mapping: d.access.mapping.map(str::to_owned),
                 password: match d.access.password {
                     reader::PasswordKind::Mrz => PasswordKind::Mrz,
+                    reader::PasswordKind::Can => PasswordKind::Can,
                 },
+                pace_protocol: d.access.pace_protocol.clone(),
+                parameter_id: d.access.parameter_id,
+                cipher: d.access.cipher.to_owned(),
+                pace_offered: d.access.pace_offered,
             },
+            chip: ChipEvidence::from(&d.chip),
             stats: ReadStats {
                 apdus: d.stats.apdus as u64,
                 bytes_sent: d.stats.bytes_sent as u64,
@@ -228,12 +324,24 @@ impl Document {
             access: reader::AccessInfo {
                 protocol: match self.access.protocol {
                     AccessProtocol::Bac => reader::AccessProtocol::Bac,
+                    AccessProtocol::Pace => reader::AccessProtocol::Pace,
                 },
                 mapping: None,
                 password: match self.access.password {
                     PasswordKind::Mrz => reader::PasswordKind::Mrz,
+                    PasswordKind::Can => reader::PasswordKind::Can,
                 },
+                pace_protocol: self.access.pace_protocol.clone(),
+                parameter_id: self.access.parameter_id,
+                cipher: match self.access.cipher.as_str() {
+                    "AES-128" => "AES-128",
+                    "AES-192" => "AES-192",
+                    "AES-256" => "AES-256",
+                    _ => "3DES",
+                },
+                pace_offered: self.access.pace_offered,
             },
+            chip: reader::ChipEvidence::from(&self.chip),
             stats: reader::ReadStats {
                 apdus: usize::try_from(self.stats.apdus).unwrap_or(usize::MAX),
                 bytes_sent: usize::try_from(self.stats.bytes_sent).unwrap_or(usize::MAX),

@@ -40,8 +40,8 @@ pub enum AccessKey {
         /// Date of expiry, `YYMMDD`.
         expiry_date: String,
     },
-    /// The card access number printed on ID cards. Accepted by the API, but refused with
-    /// `UNSUPPORTED` until PACE is available: a CAN cannot open a chip by BAC.
+    /// The card access number printed on ID cards and recent passports (6 digits). Opens
+    /// the chip by PACE only; a chip without PACE gives `UNSUPPORTED`.
     Can {
         /// The CAN digits.
         can: String,
@@ -74,6 +74,12 @@ pub struct ReadOptions {
     /// The largest file accepted (a DG2 face is typically 15–100 KB).
     #[uniffi(default = 2097152)]
     pub max_file_len: u32,
+    /// Run Chip Authentication when DG14 offers it (proves the chip is the original).
+    #[uniffi(default = true)]
+    pub chip_authentication: bool,
+    /// After PACE *failed*, try BAC (off: a silent downgrade would help an attacker).
+    #[uniffi(default = false)]
+    pub allow_bac_fallback: bool,
 }
 
 impl Default for ReadOptions {
@@ -94,6 +100,8 @@ impl From<reader::ReadOptions> for ReadOptions {
             },
             max_response_len: u32::try_from(o.max_response_len).unwrap_or(u32::MAX),
             max_file_len: u32::try_from(o.max_file_len).unwrap_or(u32::MAX),
+            chip_authentication: o.chip_authentication,
+            allow_bac_fallback: o.allow_bac_fallback,
         }
     }
 }
@@ -126,6 +134,9 @@ impl TryFrom<ReadOptions> for reader::ReadOptions {
             },
             max_response_len: o.max_response_len as usize,
             max_file_len: o.max_file_len as usize,
+            chip_authentication: o.chip_authentication,
+            allow_bac_fallback: o.allow_bac_fallback,
+            ..reader::ReadOptions::default()
         })
     }
 }
@@ -287,10 +298,6 @@ fn core_key(key: AccessKey) -> Result<reader::AccessKey, IdProofError> {
             &birth_date,
             &expiry_date,
         )?)),
-        AccessKey::Can { .. } => Err(Error::new(
-            ErrorCode::Unsupported,
-            "a CAN opens a chip only by PACE, which this version does not implement yet",
-        )
-        .into()),
+        AccessKey::Can { can } => Ok(reader::AccessKey::Can(reader::Can::new(&can)?)),
     }
 }

@@ -77,14 +77,19 @@ fn wrong_key_and_can_are_typed_errors() {
     assert!(matches!(err, IdProofError::AccessDenied { .. }), "{err:?}");
     assert_eq!(err.code(), "ACCESS_DENIED");
 
-    let err = ReadSession::new(
+    // A CAN opens a chip only by PACE: the specimen chip offers BAC alone.
+    let err = read(
+        ChipProfile::specimen(),
         AccessKey::Can {
             can: "123456".into(),
         },
-        default_read_options(),
     )
     .unwrap_err();
     assert_eq!(err.code(), "UNSUPPORTED");
+    // A CAN that is not one is refused when the session is made.
+    let err =
+        ReadSession::new(AccessKey::Can { can: "12a".into() }, default_read_options()).unwrap_err();
+    assert_eq!(err.code(), "USAGE");
 
     let err = parse_mrz(vec!["P<UTO".into()]).unwrap_err();
     assert!(matches!(err, IdProofError::InvalidInput { .. }), "{err:?}");

@@ -155,7 +155,7 @@ impl ReadOutput {
                 output.verdict = report.verdict;
                 output.failures.clone_from(&report.failures);
                 output.checks.clone_from(&report.checks);
-                output.access = Some(document.access);
+                output.access = Some(document.access.clone());
                 output.document = summarize(document);
                 output.files = document
                     .files

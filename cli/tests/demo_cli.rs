@@ -59,9 +59,11 @@ fn specimen_demo_reads_the_passport_and_reports() {
     assert_eq!(v["failures"], json!([]));
     assert_eq!(
         v["access"],
-        json!({"protocol": "BAC", "mapping": null, "password": "MRZ"})
+        json!({"protocol": "BAC", "mapping": null, "password": "MRZ", "pace_protocol": null,
+               "parameter_id": null, "cipher": "3DES", "pace_offered": false})
     );
-    assert_eq!(v["apdus"], 38);
+    // EF.ATR/INFO and EF.CardAccess probes, SELECT, BAC (2), then the files.
+    assert_eq!(v["apdus"], 39);
     assert_eq!(v["document"]["surname"], "ERIKSSON");
     assert_eq!(v["document"]["given_names"], "ANNA MARIA");
     assert_eq!(v["document"]["document_number"], "L898902C3");
@@ -161,5 +163,5 @@ fn human_output_names_the_holder_and_the_verdict() {
     assert!(stdout.contains("ANNA MARIA ERIKSSON"), "{stdout}");
     assert!(stdout.contains("Verdict"), "{stdout}");
     assert!(stdout.contains("BAC with the MRZ key"), "{stdout}");
-    assert!(stdout.contains("38 APDUs"), "{stdout}");
+    assert!(stdout.contains("39 APDUs"), "{stdout}");
 }

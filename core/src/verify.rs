@@ -10,13 +10,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::asn1::Time;
+use crate::auth::anti_clone::chip_authentication_check;
 use crate::auth::pa::{SignedObjectVerification, verify_signed_object};
 use crate::auth::trust::TrustStore;
 use crate::cms::OID_LDS_SECURITY_OBJECT;
 use crate::lds::sod::LdsSecurityObject;
 use crate::lds::{Com, DataGroup, Dg1, LdsFile, Sod};
 use crate::mrz::Mrz;
-use crate::reader::Document;
+use crate::reader::{ChipEvidence, Document};
 use crate::report::{Check, CheckName, CheckStatus, Report};
 
 use crate::auth::glue::{hash, hash_algorithm_from_oid};
@@ -40,7 +41,7 @@ pub fn verify(
     at: Time,
     access_mrz: Option<&Mrz>,
 ) -> Report {
-    verify_files(&document.files, trust, at, access_mrz)
+    verify_with_evidence(&document.files, Some(&document.chip), trust, at, access_mrz)
 }
 
 /// [`verify`] over files by kind, e.g. dumped files recognised by content.
@@ -50,14 +51,27 @@ pub fn verify_files(
     at: Time,
     access_mrz: Option<&Mrz>,
 ) -> Report {
+    verify_with_evidence(files, None, trust, at, access_mrz)
+}
+
+/// The checks of files plus, for a live read, the chip's anti-clone evidence.
+fn verify_with_evidence(
+    files: &BTreeMap<LdsFile, Vec<u8>>,
+    evidence: Option<&ChipEvidence>,
+    trust: &TrustStore,
+    at: Time,
+    access_mrz: Option<&Mrz>,
+) -> Report {
     let mut checks = passive_authentication(files, trust, at);
+    let hashes_passed = checks
+        .iter()
+        .any(|c| c.name == CheckName::DgHashes && c.status == CheckStatus::Passed);
     checks.push(mrz_check(access_mrz));
     checks.push(dg1_matches_mrz(files, access_mrz));
-    checks.push(anti_clone_check(
-        files,
-        CheckName::ChipAuthentication,
-        DataGroup::DG14,
-    ));
+    checks.push(match evidence {
+        Some(evidence) => chip_authentication_check(files, evidence, trust, at, hashes_passed),
+        None => anti_clone_check(files, CheckName::ChipAuthentication, DataGroup::DG14),
+    });
     checks.push(anti_clone_check(
         files,
         CheckName::ActiveAuthentication,

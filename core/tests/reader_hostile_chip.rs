@@ -179,7 +179,7 @@ impl Chip {
     fn answer_plain(&mut self, raw: &[u8], apdu: &CommandApdu) -> Vec<u8> {
         self.open = false;
         match apdu.ins {
-            // EF.ATR/INFO: not present (as in the trace test).
+            // EF.ATR/INFO and EF.CardAccess: not present (as in the trace test): a BAC chip.
             0xB0 => h("6A82"),
             0xA4 => {
                 assert_eq!(raw, h("00A4040C07A0000002471001"), "unexpected SELECT");
@@ -441,13 +441,13 @@ fn assert_files_are_whole_tlvs(document: &Document) -> Result<(), TestCaseError>
     Ok(())
 }
 
-/// Replays the Appendix D prefix (ATR probe unless extended length is off, SELECT, GET
-/// CHALLENGE, EXTERNAL AUTHENTICATE) through `chip`; returns the first protected command (the
+/// Replays the Appendix D prefix (ATR probe unless extended length is off, EF.CardAccess probe,
+/// SELECT, GET CHALLENGE, EXTERNAL AUTHENTICATE) through `chip`; returns the first protected command (the
 /// SELECT of EF.COM).
 fn open_secure_channel(session: &mut ReadSession, chip: &mut Chip, atr_probe: bool) -> Vec<u8> {
     let mut honest = Files::default();
     let mut first_protected = None;
-    let run = drive(session, None, 5, |c| {
+    let run = drive(session, None, 6, |c| {
         if c[0] & 0x0C != 0 {
             first_protected = Some(c.to_vec());
             return None;
@@ -455,7 +455,9 @@ fn open_secure_channel(session: &mut ReadSession, chip: &mut Chip, atr_probe: bo
         Some(chip.answer(c, &mut |cmd| honest.honest(cmd)))
     });
     assert!(matches!(run.end, End::StillTransmitting), "{:?}", run.end);
-    assert_eq!(run.apdus, 4 + usize::from(atr_probe));
+    // SELECT, GET CHALLENGE, EXTERNAL AUTHENTICATE, the EF.CardAccess probe, and the EF.ATR/INFO
+    // probe unless extended length is off.
+    assert_eq!(run.apdus, 5 + usize::from(atr_probe));
     first_protected.expect("no protected command after BAC")
 }
 
@@ -494,9 +496,9 @@ fn virtual_chip_reproduces_appendix_d_and_is_read_completely() {
     );
     assert_eq!(document.absent, vec![LdsFile::Sod]);
     assert_eq!(chip.bac_runs, 1);
-    // ATR, SELECT, GET CHALLENGE, EA; COM: SELECT + 2 reads; SOD: SELECT; DG1: SELECT + 2;
-    // DG2: SELECT + header + one extended read of the other 298 bytes.
-    assert_eq!(run.apdus, 4 + 3 + 1 + 3 + 3);
+    // ATR, CardAccess, SELECT, GET CHALLENGE, EA; COM: SELECT + 2 reads; SOD: SELECT; DG1:
+    // SELECT + 2; DG2: SELECT + header + one extended read of the other 298 bytes.
+    assert_eq!(run.apdus, 5 + 3 + 1 + 3 + 3);
     assert!(document.stats.extended_length_used);
 }
 
@@ -770,8 +772,8 @@ fn no_data_with_9000_is_a_protocol_error() {
         ErrorCode::ChipProtocol,
         "READ BINARY at offset 0 returned no data",
     );
-    // ATR, SELECT, GET CHALLENGE, EA, SELECT EF.COM, READ.
-    assert_eq!(run.apdus, 6);
+    // ATR, CardAccess, SELECT, GET CHALLENGE, EA, SELECT EF.COM, READ.
+    assert_eq!(run.apdus, 7);
 }
 
 #[test]
@@ -809,7 +811,7 @@ fn end_of_file_without_data_on_the_header_fails_at_once() {
         ErrorCode::ChipProtocol,
         "the chip refuses READ BINARY even for 4 bytes at offset 0",
     );
-    assert_eq!(run.apdus, 6);
+    assert_eq!(run.apdus, 7);
 }
 
 #[test]
@@ -1059,7 +1061,7 @@ proptest! {
         first in (1usize..=14, any::<bool>()),
         mut losses in prop::collection::vec((1usize..40, any::<bool>()), 0..3),
     ) {
-        // The honest read takes 14 APDUs, so the first loss always happens.
+        // The honest read takes 15 APDUs, so the first loss always happens.
         let expected = honest_document();
         losses.push(first);
         losses.sort_unstable();
@@ -1070,6 +1072,7 @@ proptest! {
         let mut reply: Option<Vec<u8>> = None;
         let mut apdus = 0;
         let mut atr_answered = false;
+        let mut card_access_answered = false;
         let mut lost = 0;
         let mut after_loss = false;
         let document = loop {
@@ -1078,7 +1081,13 @@ proptest! {
                     apdus += 1;
                     prop_assert!(apdus < 100);
                     if after_loss {
-                        let restart = if atr_answered { h("00A4040C07A0000002471001") } else { h("00B0810000") };
+                        let restart = if !atr_answered {
+                            h("00B0810000")
+                        } else if !card_access_answered {
+                            h("00B09C0000")
+                        } else {
+                            h("00A4040C07A0000002471001")
+                        };
                         prop_assert_eq!(&c, &restart);
                         after_loss = false;
                     }
@@ -1099,6 +1108,7 @@ proptest! {
                         }
                     } else {
                         atr_answered |= c == h("00B0810000");
+                        card_access_answered |= c == h("00B09C0000");
                         reply = answer;
                     }
                 }

@@ -39,6 +39,9 @@ fn reader_reproduces_icao_appendix_d_bac_and_sm_trace() {
     let mut s = icao_session();
     // Probe of EF.ATR/INFO (not in the worked example): the chip has none.
     assert_eq!(next_command(&mut s, None), h("00B0810000"));
+    // Probe of EF.CardAccess by SFI 1C (a BAC-only chip has none, so no PACE).
+    let c = next_command(&mut s, Some(&h("6A82")));
+    assert_eq!(c, h("00B09C0000"));
     // SELECT eMRTD application.
     let c = next_command(&mut s, Some(&h("6A82")));
     assert_eq!(c, h("00A4040C07A0000002471001"));
@@ -82,13 +85,14 @@ fn reader_reproduces_icao_appendix_d_bac_and_sm_trace() {
     );
     // SELECT (INS A4) of a file, protected; its content is encrypted so only the header is fixed.
     assert_eq!(&c[..4], &h("0CA4020C")[..]);
-    assert_eq!(s.stats().apdus, 8);
+    assert_eq!(s.stats().apdus, 9);
 }
 
 #[test]
 fn wrong_mrz_key_is_access_denied() {
     let mut s = icao_session();
     next_command(&mut s, None);
+    next_command(&mut s, Some(&h("6A82")));
     next_command(&mut s, Some(&h("6A82")));
     next_command(&mut s, Some(&h("9000")));
     next_command(&mut s, Some(&h("4608F919887022129000")));
@@ -105,6 +109,7 @@ fn wrong_mrz_key_is_access_denied() {
 fn tampered_reply_mac_fails_secure_messaging() {
     let mut s = icao_session();
     next_command(&mut s, None);
+    next_command(&mut s, Some(&h("6A82")));
     next_command(&mut s, Some(&h("6A82")));
     next_command(&mut s, Some(&h("9000")));
     next_command(&mut s, Some(&h("4608F919887022129000")));

@@ -2,6 +2,7 @@
 //! store of CSCAs, master lists and CRLs ([`trust`]) and DSC → CSCA chain validation
 //! ([`chain`]).
 
+pub mod anti_clone;
 pub mod cert;
 pub mod chain;
 pub mod crl;

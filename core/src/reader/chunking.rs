@@ -68,6 +68,30 @@ impl ChunkPolicy {
         }
     }
 
+    /// The same policy for a channel with another cipher block (after PACE with AES, or Chip
+    /// Authentication): what was learned about the chip (a lower short limit, extended
+    /// support) is kept, the limits are recomputed for the new padding.
+    #[must_use]
+    pub fn with_block(&self, block: usize) -> Self {
+        let fresh = max_plain_len(256, block);
+        let learned = self.short_limit < max_plain_len(256, self.block);
+        Self {
+            short_limit: if learned {
+                self.short_limit.min(fresh)
+            } else {
+                fresh
+            },
+            extended: match self.extended {
+                ExtendedSupport::Supported(max) => {
+                    ExtendedSupport::Supported(max_plain_len(sm_reply_len(max, self.block), block))
+                }
+                other => other,
+            },
+            extended_budget: max_plain_len(sm_reply_len(self.extended_budget, self.block), block),
+            block,
+        }
+    }
+
     /// How many plain bytes to ask for when `remaining` bytes of the file are left.
     /// Returns the length and whether the command is extended.
     pub fn next_len(&self, remaining: usize) -> (usize, bool) {

@@ -11,12 +11,16 @@ pub enum AccessProtocol {
     /// Basic Access Control (ICAO 9303-11 §4.3) with 3DES secure messaging.
     #[serde(rename = "BAC")]
     Bac,
+    /// PACE (ICAO 9303-11 §4.4); [`AccessInfo`] says which mapping, cipher and parameters.
+    #[serde(rename = "PACE")]
+    Pace,
 }
 
 impl std::fmt::Display for AccessProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             AccessProtocol::Bac => "BAC",
+            AccessProtocol::Pace => "PACE",
         })
     }
 }
@@ -27,10 +31,13 @@ pub enum PasswordKind {
     /// The MRZ key (document number, birth date, expiry date).
     #[serde(rename = "MRZ")]
     Mrz,
+    /// The Card Access Number printed on the document (PACE only).
+    #[serde(rename = "CAN")]
+    Can,
 }
 
 /// How access was obtained, as reported in JSON (`access`) and evidence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AccessInfo {
     /// Protocol used.
     pub protocol: AccessProtocol,
@@ -38,6 +45,31 @@ pub struct AccessInfo {
     pub mapping: Option<&'static str>,
     /// Password used.
     pub password: PasswordKind,
+    /// The PACE protocol's name (e.g. `id-PACE-ECDH-GM-AES-CBC-CMAC-128`), if PACE was used.
+    pub pace_protocol: Option<String>,
+    /// The standardized domain parameter id PACE ran over, if PACE was used.
+    pub parameter_id: Option<u8>,
+    /// Secure-messaging cipher of the session that read the files after access control
+    /// (`3DES`, `AES-128`, …; after Chip Authentication, the CA session's).
+    pub cipher: &'static str,
+    /// Whether the chip offered PACE in EF.CardAccess (a BAC read of a PACE chip is shown).
+    pub pace_offered: bool,
+}
+
+impl AccessInfo {
+    /// BAC with the MRZ key and 3DES secure messaging (the only way a chip without PACE
+    /// opens); also what offline verification of dumped files assumes.
+    pub fn bac() -> Self {
+        Self {
+            protocol: AccessProtocol::Bac,
+            mapping: None,
+            password: PasswordKind::Mrz,
+            pace_protocol: None,
+            parameter_id: None,
+            cipher: "3DES",
+            pace_offered: false,
+        }
+    }
 }
 
 /// Counters of what went over the air; they drive the benchmarks and the demo summary.
@@ -60,6 +92,67 @@ pub struct ReadStats {
     pub largest_chunk: usize,
 }
 
+/// What the chip proved about itself during the read (anti-clone evidence). Public values
+/// only: a backend can re-check PACE-CAM from them; Chip Authentication's proof is that the
+/// chip continued secure messaging under keys only the DG14 key holder can derive.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ChipEvidence {
+    /// Chip Authentication (DG14), if it ran.
+    pub chip_authentication: Option<ChipAuthEvidence>,
+    /// PACE-CAM data, if PACE-CAM ran.
+    pub pace_cam: Option<PaceCamEvidence>,
+}
+
+/// Chip Authentication as run during the read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChipAuthEvidence {
+    /// The CA protocol OID (dotted).
+    pub protocol: String,
+    /// keyId of the DG14 key used, if DG14 gave one.
+    pub key_id: Option<u32>,
+    /// The chip's static public key used (as encoded in DG14's SubjectPublicKeyInfo).
+    #[serde(with = "crate::reader::document::hex_bytes")]
+    pub chip_public_key: Vec<u8>,
+    /// True once a secure-messaging reply under the new keys verified: the chip holds the key.
+    pub confirmed: bool,
+    /// Why Chip Authentication failed, if it did (the chip refused it, or its keys did not
+    /// verify). A failure is evidence too: a genuine chip does not fail CA with its own DG14.
+    pub failure: Option<String>,
+}
+
+impl ChipAuthEvidence {
+    /// Chip Authentication that failed before any key was agreed.
+    pub fn failed(detail: impl Into<String>) -> Self {
+        Self {
+            protocol: String::new(),
+            key_id: None,
+            chip_public_key: Vec::new(),
+            confirmed: false,
+            failure: Some(detail.into()),
+        }
+    }
+}
+
+/// The public values of PACE-CAM (ICAO 9303-11 §4.4.3.5): the check is
+/// `PK_map,IC = CA_IC · PK_IC` with PK_IC from a passive-authenticated EF.CardSecurity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaceCamEvidence {
+    /// Standardized domain parameter id of the PACE group.
+    pub parameter_id: Option<u8>,
+    /// The chip's mapping public key PK_map,IC.
+    #[serde(with = "crate::reader::document::hex_bytes")]
+    pub chip_mapping_public_key: Vec<u8>,
+    /// The decrypted chip authentication data CA_IC.
+    #[serde(with = "crate::reader::document::hex_bytes")]
+    pub ca_ic: Vec<u8>,
+}
+
+pub(crate) mod hex_bytes {
+    pub fn serialize<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&crate::asn1::hex_upper(bytes))
+    }
+}
+
 /// Everything read from a chip. Raw bytes are kept exactly as read: hashes and signatures are
 /// later computed over them, never over a re-encoding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +163,8 @@ pub struct Document {
     pub absent: Vec<LdsFile>,
     /// How access was obtained.
     pub access: AccessInfo,
+    /// Anti-clone evidence gathered during the read.
+    pub chip: ChipEvidence,
     /// Traffic counters.
     pub stats: ReadStats,
 }

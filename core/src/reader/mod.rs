@@ -1,16 +1,21 @@
 //! `ReadSession`: the sans-IO state machine that reads a chip, and [`drive`] for Rust callers.
 
+mod chip_auth_access;
 pub mod chunking;
 pub mod document;
 pub mod options;
+mod pace_access;
 pub mod progress;
 pub mod session;
 pub mod transport;
 
-pub use document::{AccessInfo, AccessProtocol, Document, PasswordKind, ReadStats};
-pub use options::{ExtendedLength, ReadOptions};
+pub use document::{
+    AccessInfo, AccessProtocol, ChipAuthEvidence, ChipEvidence, Document, PaceCamEvidence,
+    PasswordKind, ReadStats,
+};
+pub use options::{AccessPolicy, ExtendedLength, ReadOptions};
 pub use progress::{Phase, Progress};
-pub use session::{AccessKey, ReadSession, Step};
+pub use session::{AccessKey, Can, ReadSession, Step};
 pub use transport::{Transport, TransportError};
 
 use crate::error::Error;

@@ -13,6 +13,18 @@ pub enum ExtendedLength {
     Never,
 }
 
+/// Which access-control protocols the reader may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AccessPolicy {
+    /// PACE when EF.CardAccess offers a protocol we support, BAC otherwise.
+    #[default]
+    Auto,
+    /// PACE only: a chip without usable PACE is `UNSUPPORTED`.
+    PaceOnly,
+    /// BAC only, even on a PACE chip (for tests and chips with broken PACE).
+    BacOnly,
+}
+
 /// Options of a [`super::ReadSession`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadOptions {
@@ -28,6 +40,17 @@ pub struct ReadOptions {
     /// is typically 15–100 KB); a header claiming more is treated as a broken or hostile chip
     /// rather than buffered.
     pub max_file_len: usize,
+    /// Access-control protocols allowed.
+    pub access: AccessPolicy,
+    /// After PACE *failed* on a chip that also allows BAC, try BAC instead of reporting the
+    /// failure. Off by default: falling back silently would let an attacker who breaks PACE
+    /// force the weaker protocol. (A chip whose EF.CardAccess offers nothing we support, or
+    /// whose every PACEInfo is refused at MSE:Set AT, uses BAC regardless: that is not a
+    /// failure of PACE but its absence.)
+    pub allow_bac_fallback: bool,
+    /// Run Chip Authentication when DG14 offers it (after reading DG14, before the other
+    /// files), proving the chip holds the DG14 key.
+    pub chip_authentication: bool,
 }
 
 impl Default for ReadOptions {
@@ -37,6 +60,9 @@ impl Default for ReadOptions {
             extended_length: ExtendedLength::Auto,
             max_response_len: 65_538,
             max_file_len: 2 * 1024 * 1024,
+            access: AccessPolicy::Auto,
+            allow_bac_fallback: false,
+            chip_authentication: true,
         }
     }
 }

@@ -9,11 +9,18 @@ use std::collections::{BTreeMap, VecDeque};
 
 use rand_core::CryptoRng;
 
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use super::chip_auth_access::{CaProgress, CaRun};
 use super::chunking::{ChunkPolicy, ExtendedSupport};
-use super::document::{AccessInfo, AccessProtocol, Document, PasswordKind, ReadStats};
-use super::options::{ExtendedLength, ReadOptions};
+use super::document::{
+    AccessInfo, AccessProtocol, ChipAuthEvidence, ChipEvidence, Document, PasswordKind, ReadStats,
+};
+use super::options::{AccessPolicy, ExtendedLength, ReadOptions};
+use super::pace_access::{PaceCandidate, PaceProgress, PaceRun, pace_candidates};
 use super::progress::{Phase, Progress};
 use crate::access::bac::{Bac, BacPending};
+use crate::access::security_info::SecurityInfos;
 use crate::codec::{CommandApdu, ResponseApdu, StatusWord, tlv};
 use crate::error::{Error, ErrorCode};
 use crate::lds::{Com, DataGroup, LdsFile};
@@ -46,14 +53,48 @@ const FALLBACK_DGS: [DataGroup; 6] = [
 #[derive(Clone)]
 pub enum AccessKey {
     /// The MRZ key: document number, date of birth and date of expiry with check digits.
+    /// Opens the chip by PACE or BAC.
     Mrz(MrzKey),
+    /// The Card Access Number printed on the document. Opens the chip by PACE only.
+    Can(Can),
 }
 
 impl std::fmt::Debug for AccessKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             AccessKey::Mrz(_) => f.write_str("AccessKey::Mrz(<redacted>)"),
+            AccessKey::Can(_) => f.write_str("AccessKey::Can(<redacted>)"),
         }
+    }
+}
+
+/// A Card Access Number (ICAO 9303-11 §4.4.1): the digits printed on the document (six on
+/// ID cards and recent passports). Zeroized on drop, redacted in `Debug`.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct Can(String);
+
+impl Can {
+    /// Checks that `digits` is a CAN: 6 to 10 decimal digits (whitespace around is ignored).
+    pub fn new(digits: &str) -> Result<Can, Error> {
+        let digits = digits.trim();
+        if !(6..=10).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::new(
+                ErrorCode::Usage,
+                "a CAN is 6 to 10 digits, as printed on the document",
+            ));
+        }
+        Ok(Can(digits.to_owned()))
+    }
+
+    /// The digits.
+    pub fn digits(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Can {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Can(<redacted>)")
     }
 }
 
@@ -81,6 +122,17 @@ enum State {
     Start,
     /// Sent READ BINARY of EF.ATR/INFO by short EF identifier.
     ExpectAtrInfo,
+    /// Sent READ BINARY of EF.CardAccess (by short EF identifier, then by offset); holds what
+    /// arrived so far.
+    ExpectCardAccess(Vec<u8>),
+    /// Sent a PACE command (MSE:Set AT or GENERAL AUTHENTICATE).
+    ExpectPace(Box<PaceRun>),
+    /// Sent SELECT of the eMRTD application under secure messaging (after PACE).
+    ExpectSelectAppSecure,
+    /// Sent a Chip Authentication command under secure messaging.
+    ExpectChipAuth(Box<CaRun>),
+    /// Sent a SELECT whose only purpose is to confirm Chip Authentication's new keys.
+    ExpectCaConfirmation,
     /// Sent SELECT of the eMRTD application, variant `n`.
     ExpectSelectApp(usize),
     /// Sent GET CHALLENGE.
@@ -133,6 +185,17 @@ pub struct ReadSession {
     len_override: Option<usize>,
     /// Length refusals since data last arrived (see [`MAX_STALLS`]).
     stalls: usize,
+    /// Whether EF.CardAccess was read (once per read: its PACE candidates are kept).
+    card_access_read: bool,
+    /// PACE protocols to try, best first, and the one in use (or to try next).
+    pace_candidates: Vec<PaceCandidate>,
+    pace_index: usize,
+    /// The protocol that opened the current secure channel, and the PACE candidate used.
+    access: Option<(AccessProtocol, Option<PaceCandidate>)>,
+    /// Whether the eMRTD application is selected in the current session.
+    app_selected: bool,
+    /// Anti-clone evidence so far.
+    evidence: ChipEvidence,
 }
 
 impl std::fmt::Debug for ReadSession {
@@ -175,6 +238,12 @@ impl ReadSession {
             atr_info_checked: false,
             len_override: None,
             stalls: 0,
+            card_access_read: false,
+            pace_candidates: Vec::new(),
+            pace_index: 0,
+            access: None,
+            app_selected: false,
+            evidence: ChipEvidence::default(),
         }
     }
 
@@ -242,6 +311,17 @@ impl ReadSession {
         self.outbox.clear();
         self.state = State::Start;
         self.restart = Some(why);
+        self.app_selected = false;
+        self.access = None;
+        // Chip Authentication that was not yet confirmed by a reply under its keys runs again.
+        if self
+            .evidence
+            .chip_authentication
+            .as_ref()
+            .is_some_and(|ca| !ca.confirmed && ca.failure.is_none())
+        {
+            self.evidence.chip_authentication = None;
+        }
     }
 
     /// Called with no reply: only legal at the start or after a reconnect.
@@ -266,6 +346,44 @@ impl ReadSession {
             // EF.ATR/INFO in the master file, by short EF identifier 01 (ISO 7816-4 §8.2.1.1).
             self.state = State::ExpectAtrInfo;
             return self.send_plain(&CommandApdu::new(0x00, 0xB0, 0x81, 0x00).with_le(256));
+        }
+        self.after_probe()
+    }
+
+    /// After the EF.ATR/INFO probe: read EF.CardAccess (once per read), then open access.
+    fn after_probe(&mut self) -> Result<(), Error> {
+        if !self.card_access_read && self.options.access != AccessPolicy::BacOnly {
+            // EF.CardAccess in the master file, by short EF identifier 1C.
+            self.state = State::ExpectCardAccess(Vec::new());
+            return self.send_plain(&CommandApdu::new(0x00, 0xB0, 0x9C, 0x00).with_le(256));
+        }
+        self.open_access()
+    }
+
+    /// PACE when EF.CardAccess offers a protocol we can run, BAC otherwise (per the policy and
+    /// the key: a CAN opens PACE only).
+    fn open_access(&mut self) -> Result<(), Error> {
+        self.progress(Phase::AccessControl);
+        if self.options.access != AccessPolicy::BacOnly
+            && self.pace_index < self.pace_candidates.len()
+        {
+            return self.start_pace();
+        }
+        self.start_bac_if_allowed("the chip offers no PACE protocol this reader supports")
+    }
+
+    fn start_bac_if_allowed(&mut self, why_not_pace: &str) -> Result<(), Error> {
+        if self.options.access == AccessPolicy::PaceOnly {
+            return Err(Error::new(
+                ErrorCode::Unsupported,
+                format!("PACE is required but {why_not_pace}"),
+            ));
+        }
+        if matches!(self.key, AccessKey::Can(_)) {
+            return Err(Error::new(
+                ErrorCode::Unsupported,
+                format!("a CAN opens the chip only by PACE, and {why_not_pace}"),
+            ));
         }
         self.select_application(0)
     }
@@ -296,11 +414,41 @@ impl ReadSession {
                 if reply.sw.is_success() || reply.sw == StatusWord::END_OF_FILE {
                     self.apply_atr_info(&reply.data);
                 }
-                self.select_application(0)
+                self.after_probe()
+            }
+            State::ExpectCardAccess(so_far) => self.on_card_access(bytes, so_far),
+            State::ExpectPace(run) => self.on_pace(bytes, *run),
+            State::ExpectSelectAppSecure => {
+                let reply = match self.open_reply(bytes)? {
+                    Reply::Secure(reply) => reply,
+                    Reply::Plain(sw) => return Err(dropped_session("SELECT", sw)),
+                };
+                if !reply.sw.is_success() {
+                    return Err(Error::new(
+                        ErrorCode::ChipProtocol,
+                        format!("SELECT of the eMRTD application refused: {}", reply.sw),
+                    ));
+                }
+                self.app_selected = true;
+                self.next_file()
+            }
+            State::ExpectChipAuth(run) => self.on_chip_auth(bytes, *run),
+            State::ExpectCaConfirmation => {
+                // Any reply that unprotects under the new keys confirms them.
+                match self.open_reply(bytes)? {
+                    Reply::Secure(_) => self.finish(),
+                    Reply::Plain(sw) => {
+                        self.chip_auth_failed(format!(
+                            "the chip answered without secure messaging ({sw}) under the Chip Authentication keys"
+                        ));
+                        self.finish()
+                    }
+                }
             }
             State::ExpectSelectApp(variant) => {
                 let reply = ResponseApdu::parse(bytes)?;
                 if reply.sw.is_success() {
+                    self.app_selected = true;
                     self.start_bac()
                 } else {
                     self.select_application(variant + 1)
@@ -329,10 +477,169 @@ impl ReadSession {
                 let sm = pending.finish(bytes).map_err(Error::from)?;
                 self.sm = Some(sm);
                 self.restart = None;
-                self.next_file()
+                self.access = Some((AccessProtocol::Bac, None));
+                self.channel_opened()
             }
             State::ExpectSelectFile => self.on_select_file(bytes),
             State::ExpectRead(request) => self.on_read(bytes, request),
+        }
+    }
+
+    /// EF.CardAccess arrives in one or more READ BINARY replies (plain, in the master file).
+    /// Absent or unreadable means no PACE; a file we cannot parse also means no PACE (it is
+    /// unauthenticated, so nothing else could be concluded from it either).
+    fn on_card_access(&mut self, bytes: &[u8], mut so_far: Vec<u8>) -> Result<(), Error> {
+        let reply = ResponseApdu::parse(bytes)?;
+        let usable = reply.sw.is_success() || reply.sw == StatusWord::END_OF_FILE;
+        if usable {
+            so_far.extend_from_slice(&reply.data);
+        }
+        let total = tlv::parse_header(&so_far).ok().map(|h| h.total_len());
+        match total {
+            Some(total) if usable && !reply.data.is_empty() && so_far.len() < total => {
+                if total > 0x7FFF {
+                    return Err(Error::new(
+                        ErrorCode::LdsFormat,
+                        format!("EF.CardAccess claims {total} bytes"),
+                    ));
+                }
+                let [p1, p2] = u16::try_from(so_far.len()).unwrap_or(0).to_be_bytes();
+                let le = (total - so_far.len()).min(256);
+                self.state = State::ExpectCardAccess(so_far);
+                return self.send_plain(&CommandApdu::new(0x00, 0xB0, p1, p2).with_le(le));
+            }
+            Some(total) => so_far.truncate(total),
+            None => so_far.clear(),
+        }
+        let infos = (!so_far.is_empty())
+            .then(|| SecurityInfos::parse(&so_far).ok())
+            .flatten();
+        if let Some(infos) = &infos {
+            self.pace_candidates = pace_candidates(infos);
+            self.files.insert(LdsFile::CardAccess, so_far);
+        }
+        self.card_access_read = true;
+        self.open_access()
+    }
+
+    fn start_pace(&mut self) -> Result<(), Error> {
+        let Some(candidate) = self.pace_candidates.get(self.pace_index).cloned() else {
+            return self.start_bac_if_allowed("no PACE protocol is left to try");
+        };
+        let (run, command) = PaceRun::start(candidate, &self.key)?;
+        self.state = State::ExpectPace(Box::new(run));
+        self.transmit(command);
+        Ok(())
+    }
+
+    fn on_pace(&mut self, bytes: &[u8], run: PaceRun) -> Result<(), Error> {
+        match run.on_reply(bytes, &mut *self.rng) {
+            PaceProgress::Next(run, command) => {
+                self.state = State::ExpectPace(run);
+                self.transmit(command);
+                Ok(())
+            }
+            PaceProgress::Unsupported { retry } => {
+                // The chip refused the protocol itself (MSE:Set AT): try it with the other
+                // parameter-id convention, then the next candidate; never after a later step.
+                match (retry, self.pace_candidates.get_mut(self.pace_index)) {
+                    (Some(retry), Some(slot)) => *slot = retry,
+                    _ => self.pace_index += 1,
+                }
+                self.open_access()
+            }
+            PaceProgress::Failed(error) => {
+                let bac_possible = matches!(self.key, AccessKey::Mrz(_))
+                    && self.options.access == AccessPolicy::Auto;
+                if self.options.allow_bac_fallback && bac_possible {
+                    self.pace_candidates.clear();
+                    return self.select_application(0);
+                }
+                Err(error)
+            }
+            PaceProgress::Done(outcome) => {
+                self.sm = Some(outcome.sm);
+                self.restart = None;
+                if let Some(cam) = outcome.cam {
+                    self.evidence.pace_cam = Some(cam);
+                    if !self.files.contains_key(&LdsFile::CardSecurity)
+                        && !self.queue.contains(&LdsFile::CardSecurity)
+                    {
+                        // PACE-CAM's check needs the chip's static key from EF.CardSecurity.
+                        self.queue.push_front(LdsFile::CardSecurity);
+                    }
+                }
+                self.access = Some((AccessProtocol::Pace, Some(outcome.candidate)));
+                self.channel_opened()
+            }
+        }
+    }
+
+    /// Whether Chip Authentication should run now: allowed, DG14 read, and not yet done (or
+    /// its keys were lost before a reply confirmed them).
+    fn chip_auth_due(&self) -> bool {
+        self.options.chip_authentication
+            && self.evidence.chip_authentication.is_none()
+            && self.files.contains_key(&LdsFile::Dg(DataGroup::DG14))
+            && self.current.is_none()
+    }
+
+    fn start_chip_auth(&mut self) -> Result<(), Error> {
+        let Some(dg14) = self.files.get(&LdsFile::Dg(DataGroup::DG14)) else {
+            return self.next_file();
+        };
+        match CaRun::start(dg14, &mut *self.rng) {
+            Ok(None) => {
+                // DG14 offers no Chip Authentication (e.g. only PACE infos): nothing to run.
+                self.evidence.chip_authentication = None;
+                self.options.chip_authentication = false;
+                self.next_file()
+            }
+            Ok(Some((run, command))) => {
+                self.state = State::ExpectChipAuth(Box::new(run));
+                self.send_secure_bytes(&command)
+            }
+            Err(detail) => {
+                self.evidence.chip_authentication = Some(ChipAuthEvidence::failed(detail));
+                self.next_file()
+            }
+        }
+    }
+
+    fn on_chip_auth(&mut self, bytes: &[u8], run: CaRun) -> Result<(), Error> {
+        let reply = match self.open_reply(bytes)? {
+            Reply::Secure(reply) => reply,
+            Reply::Plain(sw) => {
+                // The chip dropped secure messaging on a CA command: record the failure and
+                // re-open access control to read the rest without CA.
+                self.evidence.chip_authentication = Some(ChipAuthEvidence::failed(format!(
+                    "the chip answered Chip Authentication without secure messaging ({sw})"
+                )));
+                self.drop_secure_channel(Restart::ChipClosedSession);
+                return self.begin();
+            }
+        };
+        let plain = reply.to_bytes();
+        match run.on_reply(&plain, &mut *self.rng) {
+            CaProgress::Next(run, command) => {
+                self.state = State::ExpectChipAuth(run);
+                self.send_secure_bytes(&command)
+            }
+            CaProgress::Done(sm, evidence) => {
+                self.sm = Some(sm);
+                self.evidence.chip_authentication = Some(evidence);
+                self.channel_opened()
+            }
+            CaProgress::Failed(detail) => {
+                self.evidence.chip_authentication = Some(ChipAuthEvidence::failed(detail));
+                self.next_file()
+            }
+        }
+    }
+
+    fn chip_auth_failed(&mut self, detail: String) {
+        if let Some(ca) = self.evidence.chip_authentication.as_mut() {
+            ca.failure = Some(detail);
         }
     }
 
@@ -366,13 +673,14 @@ impl ReadSession {
     }
 
     fn start_bac(&mut self) -> Result<(), Error> {
-        self.progress(Phase::AccessControl);
         self.state = State::ExpectChallenge;
         self.send_plain(&CommandApdu::new(0x00, 0x84, 0x00, 0x00).with_le(8))
     }
 
     fn external_authenticate(&mut self, rnd_ic: [u8; 8]) -> Result<(), Error> {
-        let AccessKey::Mrz(key) = &self.key;
+        let AccessKey::Mrz(key) = &self.key else {
+            return Err(Error::new(ErrorCode::Usage, "BAC needs the MRZ key"));
+        };
         let bac = Bac::new(key.mrz_information().as_bytes());
         let mut rnd_ifd = [0u8; 8];
         let mut k_ifd = [0u8; 16];
@@ -384,8 +692,34 @@ impl ReadSession {
         Ok(())
     }
 
+    /// A secure channel is open (BAC or PACE): adapt the chunk sizes to its cipher, re-run
+    /// Chip Authentication if a reconnect lost its unconfirmed keys, and read on.
+    fn channel_opened(&mut self) -> Result<(), Error> {
+        let block = self
+            .sm
+            .as_ref()
+            .map_or(8, |sm| sm.keys().suite().block_size());
+        self.chunks = self.chunks.with_block(block);
+        if self.chip_auth_due() {
+            return self.start_chip_auth();
+        }
+        self.next_file()
+    }
+
     /// Moves to the next file in the queue (or resumes the current one) and selects it.
     fn next_file(&mut self) -> Result<(), Error> {
+        let upcoming = self
+            .current
+            .as_ref()
+            .map(|c| c.file)
+            .or(self.queue.front().copied());
+        if upcoming.is_some_and(|f| !f.in_master_file()) && !self.app_selected {
+            // After PACE the master file is current: select the application, under SM.
+            self.state = State::ExpectSelectAppSecure;
+            return self.send_secure(
+                &CommandApdu::new(0x00, 0xA4, 0x04, 0x0C).with_data(EMRTD_AID.to_vec()),
+            );
+        }
         if self.current.is_none() {
             let Some(file) = self.queue.pop_front() else {
                 return self.finish();
@@ -665,6 +999,9 @@ impl ReadSession {
             }
             self.files.insert(current.file, current.data);
         }
+        if self.chip_auth_due() {
+            return self.start_chip_auth();
+        }
         self.next_file()
     }
 
@@ -675,7 +1012,9 @@ impl ReadSession {
             .into_iter()
             .filter(|dg| !dg.is_eac_protected())
             .collect();
-        dgs.sort();
+        // DG14 first: Chip Authentication runs as soon as it is read, so the rest of the
+        // document is read under the keys only the genuine chip can derive.
+        dgs.sort_by_key(|dg| (*dg != DataGroup::DG14, *dg));
         dgs.dedup();
         plan.extend(dgs.into_iter().map(LdsFile::Dg));
         for file in plan {
@@ -686,17 +1025,44 @@ impl ReadSession {
     }
 
     fn finish(&mut self) -> Result<(), Error> {
+        if self
+            .evidence
+            .chip_authentication
+            .as_ref()
+            .is_some_and(|ca| !ca.confirmed && ca.failure.is_none())
+        {
+            // Nothing was read under the Chip Authentication keys yet: one SELECT of EF.COM
+            // proves (or disproves) that the chip derived them too.
+            self.state = State::ExpectCaConfirmation;
+            return self.send_secure(
+                &CommandApdu::new(0x00, 0xA4, 0x02, 0x0C)
+                    .with_data(LdsFile::Com.fid().to_be_bytes().to_vec()),
+            );
+        }
         self.progress(Phase::Complete);
         self.state = State::Finished;
+        let cipher = self
+            .sm
+            .as_ref()
+            .map_or("3DES", |sm| suite_name(sm.keys().suite()));
         self.sm = None;
+        let (protocol, candidate) = self.access.clone().unwrap_or((AccessProtocol::Bac, None));
         let document = Document {
             files: std::mem::take(&mut self.files),
             absent: std::mem::take(&mut self.absent),
             access: AccessInfo {
-                protocol: AccessProtocol::Bac,
-                mapping: None,
-                password: PasswordKind::Mrz,
+                protocol,
+                mapping: candidate.as_ref().map(PaceCandidate::mapping_name),
+                password: match self.key {
+                    AccessKey::Mrz(_) => PasswordKind::Mrz,
+                    AccessKey::Can(_) => PasswordKind::Can,
+                },
+                pace_protocol: candidate.as_ref().map(PaceCandidate::protocol_name),
+                parameter_id: candidate.as_ref().and_then(|c| c.parameter_id),
+                cipher,
+                pace_offered: !self.pace_candidates.is_empty(),
             },
+            chip: std::mem::take(&mut self.evidence),
             stats: self.stats,
         };
         self.outbox.push_back(Step::Done(Box::new(document)));
@@ -712,9 +1078,34 @@ impl ReadSession {
             ));
         };
         match sm.unprotect(bytes) {
-            Ok(plain) => Ok(Reply::Secure(ResponseApdu::parse(&plain)?)),
+            Ok(plain) => {
+                // A reply that verifies under Chip Authentication's keys is the proof that
+                // the chip derived them, i.e. holds the DG14 private key.
+                if let Some(ca) = self.evidence.chip_authentication.as_mut() {
+                    ca.confirmed |= ca.failure.is_none();
+                }
+                Ok(Reply::Secure(ResponseApdu::parse(&plain)?))
+            }
             Err(SmError::Unprotected { sw }) => Ok(Reply::Plain(StatusWord(sw))),
-            Err(e) => Err(Error::from(e)),
+            Err(e) => {
+                if let Some(ca) = self
+                    .evidence
+                    .chip_authentication
+                    .as_mut()
+                    .filter(|ca| !ca.confirmed && ca.failure.is_none())
+                {
+                    // CA version 1 has no token: a chip without the DG14 private key shows
+                    // itself exactly here, by not deriving the keys we derived.
+                    ca.failure = Some(format!("the first reply under its keys failed: {e}"));
+                    return Err(Error::new(
+                        ErrorCode::CaFailed,
+                        format!(
+                            "Chip Authentication failed: the chip's reply under the new keys does not verify ({e}); the chip does not hold the DG14 key"
+                        ),
+                    ));
+                }
+                Err(Error::from(e))
+            }
         }
     }
 
@@ -742,10 +1133,14 @@ impl ReadSession {
 
     fn send_secure(&mut self, command: &CommandApdu) -> Result<(), Error> {
         let plain = command.to_bytes()?;
+        self.send_secure_bytes(&plain)
+    }
+
+    fn send_secure_bytes(&mut self, plain: &[u8]) -> Result<(), Error> {
         let Some(sm) = self.sm.as_mut() else {
             return Err(Error::new(ErrorCode::Usage, "no secure channel is open"));
         };
-        let protected = sm.protect(&plain).map_err(Error::from)?;
+        let protected = sm.protect(plain).map_err(Error::from)?;
         self.transmit(protected);
         Ok(())
     }
@@ -792,6 +1187,16 @@ fn dropped_session(command: &str, sw: StatusWord) -> Error {
             "the chip answered {command} without secure messaging ({sw}) and closed the session"
         ),
     )
+}
+
+/// The report name of a secure-messaging suite.
+fn suite_name(suite: crate::sm::SmSuite) -> &'static str {
+    match suite {
+        crate::sm::SmSuite::Aes128 => "AES-128",
+        crate::sm::SmSuite::Aes192 => "AES-192",
+        crate::sm::SmSuite::Aes256 => "AES-256",
+        _ => "3DES",
+    }
 }
 
 /// Length of the DO'53' header in front of `len` bytes of data.

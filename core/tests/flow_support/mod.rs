@@ -10,7 +10,7 @@ use idproof_core::flow::{
 };
 use idproof_core::lds::{DataGroup, LdsFile};
 use idproof_core::mrz::check_digit;
-use idproof_core::reader::{AccessInfo, AccessProtocol, Document, PasswordKind, ReadStats};
+use idproof_core::reader::{AccessInfo, ChipEvidence, Document, ReadStats};
 use idproof_core::report::{Check, CheckName, Report};
 
 /// The date the tests run "on".
@@ -113,11 +113,8 @@ pub fn document(mrz: &str, dg15: bool) -> Document {
     Document {
         files,
         absent: vec![],
-        access: AccessInfo {
-            protocol: AccessProtocol::Bac,
-            mapping: None,
-            password: PasswordKind::Mrz,
-        },
+        access: AccessInfo::bac(),
+        chip: ChipEvidence::default(),
         stats: ReadStats::default(),
     }
 }
