@@ -248,3 +248,36 @@ fn groups_from_algorithm_identifiers() {
         Err(KaError::BadParameters(_))
     ));
 }
+
+#[test]
+fn scalar_products_give_the_cam_relation() {
+    // SK_map = c · SK_IC mod n ⇒ PK_map = c · PK_IC: what the chip side of PACE-CAM relies on.
+    let mut rng = ChaCha20Rng::seed_from_u64(9);
+    for id in [8u8, 13, 14, 17, 18] {
+        let group = Group::standardized(id).unwrap();
+        // Scalars below n: one byte shorter than the order.
+        let mut draw = || {
+            let mut b = vec![0u8; group.order_len()];
+            rand_chacha::rand_core::RngCore::fill_bytes(&mut rng, &mut b[1..]);
+            b
+        };
+        let c_bytes = draw();
+        let sk_bytes = draw();
+        let sk = group.private_key(&sk_bytes).unwrap();
+        let product = group.multiply_scalars(&c_bytes, &sk_bytes).unwrap();
+        let sk_map = group.private_key(&product).unwrap();
+        let pk_ic = group.public_key(&sk);
+        assert_eq!(
+            group.public_key(&sk_map),
+            group.mul_public(&c_bytes, &pk_ic).unwrap(),
+            "id {id}"
+        );
+    }
+    assert_eq!(
+        Group::standardized(0)
+            .unwrap()
+            .multiply_scalars(&[1], &[2])
+            .unwrap_err(),
+        KaError::BadScalar
+    );
+}

@@ -149,6 +149,20 @@ impl EcGroup {
             .ok_or(KaError::MappingFailed)
     }
 
+    pub(super) fn multiply_scalars(
+        &self,
+        a: &[u8],
+        b: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, KaError> {
+        let a = self.scalar(a).ok_or(KaError::BadScalar)?;
+        let b = self.scalar(b).ok_or(KaError::BadScalar)?;
+        let product = Zeroizing::new(self.curve.mul_scalars(&a, &b));
+        Ok(Zeroizing::new(fixed_len(
+            &product.to_be_bytes(),
+            self.order_len(),
+        )))
+    }
+
     pub(super) fn mul_public(&self, scalar: &[u8], point: &[u8]) -> Result<Vec<u8>, KaError> {
         let pt = self.decode(point)?;
         let k = BoxedUint::from_be_slice_vartime(strip_leading_zeros(scalar));

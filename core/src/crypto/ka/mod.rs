@@ -280,6 +280,16 @@ impl Group {
         }))
     }
 
+    /// a · b mod n for two EC scalars in [1, n − 1], constant time: the chip side of PACE-CAM
+    /// picks CA_IC and uses SK_map = CA_IC · SK_IC, so that PK_map = CA_IC · PK_IC. `BadScalar`
+    /// for DH groups and out-of-range inputs.
+    pub fn multiply_scalars(&self, a: &[u8], b: &[u8]) -> Result<Zeroizing<Vec<u8>>, KaError> {
+        match &self.0 {
+            Inner::Ec(g) => g.multiply_scalars(a, b),
+            Inner::Dh(_) => Err(KaError::BadScalar),
+        }
+    }
+
     /// scalar · point for public values (variable time), e.g. PACE-CAM's check
     /// PK_map,IC = CA_IC · PK_IC. Returns the encoded result.
     pub fn mul_public(&self, scalar: &[u8], point: &[u8]) -> Result<Vec<u8>, KaError> {

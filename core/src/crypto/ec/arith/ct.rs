@@ -166,6 +166,17 @@ impl Curve {
         self.n_uint.as_ref()
     }
 
+    /// a · b mod n, constant time (for the chip side of PACE-CAM: SK_map = CA_IC · SK_IC).
+    /// Both inputs must be below n.
+    pub fn mul_scalars(&self, a: &BoxedUint, b: &BoxedUint) -> BoxedUint {
+        BoxedMontyForm::new(super::with_precision(a, self.precision), &self.n)
+            .mul(&BoxedMontyForm::new(
+                super::with_precision(b, self.precision),
+                &self.n,
+            ))
+            .retrieve()
+    }
+
     /// The field prime p.
     pub fn field_modulus(&self) -> &BoxedUint {
         self.p.modulus().as_ref()
