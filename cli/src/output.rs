@@ -264,10 +264,7 @@ impl Human {
             self.line(&format!("  Files read      {}", files.join(", ")));
         }
         if let Some(access) = &output.access {
-            self.line(&format!(
-                "  Access          {} with the MRZ key",
-                access.protocol
-            ));
+            self.line(&format!("  Access          {}", access_text(access)));
             let mut traffic = format!(
                 "  Traffic         {} APDUs, {} bytes sent, {} received, {} short reads",
                 output.apdus,
@@ -353,4 +350,30 @@ pub fn check_line(check: &idproof_core::report::Check) -> String {
         let _ = write!(text, " — {detail}");
     }
     text
+}
+
+/// "BAC with the MRZ key, 3DES" or "PACE-CAM (id-PACE-ECDH-CAM-AES-CBC-CMAC-128, brainpoolP256r1)
+/// with the CAN, AES-128".
+fn access_text(access: &idproof_core::reader::AccessInfo) -> String {
+    let password = match access.password {
+        idproof_core::reader::PasswordKind::Mrz => "the MRZ key",
+        idproof_core::reader::PasswordKind::Can => "the CAN",
+    };
+    let protocol = match (&access.mapping, &access.pace_protocol) {
+        (Some(mapping), Some(name)) => {
+            let group = access
+                .parameter_id
+                .and_then(idproof_core::crypto::ka::standardized_name)
+                .map(|g| format!(", {g}"))
+                .unwrap_or_default();
+            format!("PACE-{mapping} ({name}{group})")
+        }
+        _ => access.protocol.to_string(),
+    };
+    let offered = if access.pace_offered && access.mapping.is_none() {
+        " (the chip also offers PACE)"
+    } else {
+        ""
+    };
+    format!("{protocol} with {password}, {}{offered}", access.cipher)
 }

@@ -40,7 +40,17 @@ fn list_profiles_prints_one_name_per_line() {
             "wrong-le-6cxx",
             "bac-disabled",
             "tag-loss-at-12",
-            "small-buffer"
+            "small-buffer",
+            "modern-passport",
+            "pace-gm",
+            "pace-im",
+            "pace-cam",
+            "pace-dh",
+            "pace-3des",
+            "chip-auth",
+            "chip-auth-3des",
+            "pace-only",
+            "can-only",
         ]
     );
 }
@@ -116,7 +126,27 @@ fn every_profile_gives_the_expected_verdict_and_exit_code() {
         } else {
             assert_eq!(out.status.code(), Some(0), "{profile}");
             assert_eq!(v["verdict"], "authentic", "{profile}");
-            assert_eq!(v["files"].as_array().unwrap().len(), 6, "{profile}");
+            // COM, SOD, DG1, DG2, DG11, DG15; plus EF.CardAccess with PACE, DG14 with Chip
+            // Authentication, EF.CardSecurity with PACE-CAM.
+            let pace = profile.starts_with("pace")
+                || profile == "modern-passport"
+                || profile == "can-only";
+            let ca = profile.starts_with("chip-auth")
+                || profile == "pace-only"
+                || profile == "modern-passport";
+            let cam = profile == "pace-cam" || profile == "modern-passport";
+            let expected = 6 + usize::from(pace) + usize::from(ca) + usize::from(cam);
+            assert_eq!(v["files"].as_array().unwrap().len(), expected, "{profile}");
+            let protocol = if pace { "PACE" } else { "BAC" };
+            assert_eq!(v["access"]["protocol"], protocol, "{profile}");
+            let anti_clone = v["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["name"] == "chip_authentication")
+                .unwrap()["status"]
+                .clone();
+            assert_eq!(anti_clone == "passed", ca || cam, "{profile}: {anti_clone}");
         }
     }
 }
@@ -162,6 +192,6 @@ fn human_output_names_the_holder_and_the_verdict() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("ANNA MARIA ERIKSSON"), "{stdout}");
     assert!(stdout.contains("Verdict"), "{stdout}");
-    assert!(stdout.contains("BAC with the MRZ key"), "{stdout}");
+    assert!(stdout.contains("BAC with the MRZ key, 3DES"), "{stdout}");
     assert!(stdout.contains("39 APDUs"), "{stdout}");
 }

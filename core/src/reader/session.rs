@@ -187,6 +187,9 @@ pub struct ReadSession {
     stalls: usize,
     /// Whether EF.CardAccess was read (once per read: its PACE candidates are kept).
     card_access_read: bool,
+    /// PACE protocols EF.CardAccess listed that this reader cannot run (for the error when
+    /// the chip then refuses BAC).
+    pace_unusable: Vec<String>,
     /// PACE protocols to try, best first, and the one in use (or to try next).
     pace_candidates: Vec<PaceCandidate>,
     pace_index: usize,
@@ -239,6 +242,7 @@ impl ReadSession {
             len_override: None,
             stalls: 0,
             card_access_read: false,
+            pace_unusable: Vec::new(),
             pace_candidates: Vec::new(),
             pace_index: 0,
             access: None,
@@ -457,10 +461,18 @@ impl ReadSession {
             State::ExpectChallenge => {
                 let reply = ResponseApdu::parse(bytes)?;
                 if !reply.sw.is_success() {
+                    let pace = if self.pace_unusable.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "; its PACE protocols ({}) are not ones this reader runs",
+                            self.pace_unusable.join(", ")
+                        )
+                    };
                     return Err(Error::new(
                         ErrorCode::Unsupported,
                         format!(
-                            "the chip refused GET CHALLENGE ({}): it does not offer BAC",
+                            "the chip refused GET CHALLENGE ({}): it does not offer BAC{pace}",
                             reply.sw
                         ),
                     ));
@@ -516,6 +528,9 @@ impl ReadSession {
             .flatten();
         if let Some(infos) = &infos {
             self.pace_candidates = pace_candidates(infos);
+            if self.pace_candidates.is_empty() {
+                self.pace_unusable = infos.pace.iter().map(|p| p.protocol.clone()).collect();
+            }
             self.files.insert(LdsFile::CardAccess, so_far);
         }
         self.card_access_read = true;
@@ -1077,7 +1092,13 @@ impl ReadSession {
                 "secure reply without a secure channel",
             ));
         };
-        match sm.unprotect(bytes) {
+        let result = sm.unprotect(bytes);
+        let ca_pending = self
+            .evidence
+            .chip_authentication
+            .as_ref()
+            .is_some_and(|ca| !ca.confirmed && ca.failure.is_none());
+        match result {
             Ok(plain) => {
                 // A reply that verifies under Chip Authentication's keys is the proof that
                 // the chip derived them, i.e. holds the DG14 private key.
@@ -1086,26 +1107,31 @@ impl ReadSession {
                 }
                 Ok(Reply::Secure(ResponseApdu::parse(&plain)?))
             }
-            Err(SmError::Unprotected { sw }) => Ok(Reply::Plain(StatusWord(sw))),
-            Err(e) => {
-                if let Some(ca) = self
-                    .evidence
-                    .chip_authentication
-                    .as_mut()
-                    .filter(|ca| !ca.confirmed && ca.failure.is_none())
-                {
-                    // CA version 1 has no token: a chip without the DG14 private key shows
-                    // itself exactly here, by not deriving the keys we derived.
-                    ca.failure = Some(format!("the first reply under its keys failed: {e}"));
-                    return Err(Error::new(
-                        ErrorCode::CaFailed,
+            Err(e) if ca_pending => {
+                // CA version 1 has no token: a chip without the DG14 private key shows itself
+                // exactly here, by not deriving the keys we derived (it cannot check our MAC,
+                // or its reply fails ours).
+                let why = match e {
+                    SmError::Unprotected { sw } => {
                         format!(
-                            "Chip Authentication failed: the chip's reply under the new keys does not verify ({e}); the chip does not hold the DG14 key"
-                        ),
-                    ));
+                            "the chip answered without secure messaging ({})",
+                            StatusWord(sw)
+                        )
+                    }
+                    other => format!("its reply does not verify ({other})"),
+                };
+                if let Some(ca) = self.evidence.chip_authentication.as_mut() {
+                    ca.failure = Some(why.clone());
                 }
-                Err(Error::from(e))
+                Err(Error::new(
+                    ErrorCode::CaFailed,
+                    format!(
+                        "Chip Authentication failed: under the new keys {why}; the chip does not hold the DG14 key"
+                    ),
+                ))
             }
+            Err(SmError::Unprotected { sw }) => Ok(Reply::Plain(StatusWord(sw))),
+            Err(e) => Err(Error::from(e)),
         }
     }
 
