@@ -33,6 +33,9 @@ pub enum ErrorCode {
     Usage,
     /// A signature did not verify (the mathematics said no).
     Signature,
+    /// Active Authentication failed: the chip's answer to INTERNAL AUTHENTICATE is not a
+    /// valid signature of the challenge with the DG15 key (or the chip refused to sign).
+    AaFailed,
 }
 
 impl ErrorCode {
@@ -50,6 +53,7 @@ impl ErrorCode {
             ErrorCode::Transport => "TRANSPORT",
             ErrorCode::Usage => "USAGE",
             ErrorCode::Signature => "SIGNATURE",
+            ErrorCode::AaFailed => "AA_FAILED",
         }
     }
 }

@@ -14,6 +14,7 @@ mod common;
 pub mod dg1;
 pub mod dg11;
 pub mod dg12;
+pub mod dg15;
 pub mod dg2;
 pub mod error;
 pub mod file;
@@ -26,6 +27,7 @@ pub use dg1::{Dg1, MrzLayout};
 pub use dg2::{BiometricHeader, BiometricInfo, Dg2};
 pub use dg11::Dg11;
 pub use dg12::Dg12;
+pub use dg15::Dg15;
 pub use error::LdsError;
 pub use file::{DataGroup, LdsFile};
 pub use sod::Sod;
@@ -45,9 +47,11 @@ pub enum ParsedFile {
     Dg11(Box<Dg11>),
     /// DG12: additional document details.
     Dg12(Box<Dg12>),
+    /// DG15: the Active Authentication public key.
+    Dg15(Box<Dg15>),
     /// EF.SOD (structure checked, content not yet parsed).
     Sod(Sod),
-    /// A data group with no content parser here (DG3…DG10, DG13…DG16): only its outer tag
+    /// A data group with no content parser here (DG3…DG10, DG13, DG14, DG16): only its outer tag
     /// and length were checked, its content is opaque (DG13 need not even be TLV).
     Other {
         /// Which data group.
@@ -66,6 +70,7 @@ impl ParsedFile {
             ParsedFile::Dg2(_) => LdsFile::Dg(DataGroup::DG2),
             ParsedFile::Dg11(_) => LdsFile::Dg(DataGroup::DG11),
             ParsedFile::Dg12(_) => LdsFile::Dg(DataGroup::DG12),
+            ParsedFile::Dg15(_) => LdsFile::Dg(DataGroup::DG15),
             ParsedFile::Sod(_) => LdsFile::Sod,
             ParsedFile::Other { file, .. } => *file,
         }
@@ -79,6 +84,7 @@ impl ParsedFile {
             ParsedFile::Dg2(f) => f.raw(),
             ParsedFile::Dg11(f) => f.raw(),
             ParsedFile::Dg12(f) => f.raw(),
+            ParsedFile::Dg15(f) => f.raw(),
             ParsedFile::Sod(f) => f.raw(),
             ParsedFile::Other { raw, .. } => raw,
         }
@@ -97,6 +103,7 @@ pub fn parse_file(file: LdsFile, bytes: &[u8]) -> Result<ParsedFile, LdsError> {
         LdsFile::Dg(DataGroup::DG2) => ParsedFile::Dg2(Box::new(Dg2::parse(bytes)?)),
         LdsFile::Dg(DataGroup::DG11) => ParsedFile::Dg11(Box::new(Dg11::parse(bytes)?)),
         LdsFile::Dg(DataGroup::DG12) => ParsedFile::Dg12(Box::new(Dg12::parse(bytes)?)),
+        LdsFile::Dg(DataGroup::DG15) => ParsedFile::Dg15(Box::new(Dg15::parse(bytes)?)),
         LdsFile::Dg(_) => ParsedFile::Other {
             file,
             raw: common::outer(file, bytes)?.raw.to_vec(),
