@@ -107,6 +107,7 @@ fn full_verify(c: &mut Criterion) {
             password: PasswordKind::Mrz,
         },
         stats: ReadStats::default(),
+        active_authentication: None,
     };
     let mrz = Mrz::parse_lines(&built.mrz_lines).expect("MRZ");
     let at = Time::from_ymd(2025, 1, 1).expect("time");

@@ -126,6 +126,8 @@ impl TryFrom<ReadOptions> for reader::ReadOptions {
             },
             max_response_len: o.max_response_len as usize,
             max_file_len: o.max_file_len as usize,
+            // Not offered across the FFI yet.
+            active_authentication: None,
         })
     }
 }

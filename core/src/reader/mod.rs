@@ -7,7 +7,9 @@ pub mod progress;
 pub mod session;
 pub mod transport;
 
-pub use document::{AccessInfo, AccessProtocol, Document, PasswordKind, ReadStats};
+pub use document::{
+    AaExchange, AaResponse, AccessInfo, AccessProtocol, Document, PasswordKind, ReadStats,
+};
 pub use options::{ExtendedLength, ReadOptions};
 pub use progress::{Phase, Progress};
 pub use session::{AccessKey, ReadSession, Step};

@@ -28,6 +28,13 @@ pub struct ReadOptions {
     /// is typically 15–100 KB); a header claiming more is treated as a broken or hostile chip
     /// rather than buffered.
     pub max_file_len: usize,
+    /// Active Authentication (ICAO 9303-11 §6.1): the 8-byte challenge (RND.IFD) the chip is
+    /// asked to sign. The caller supplies it: a nonce from the server that will check the
+    /// answer (so the proof is fresh for it), or 8 fresh random bytes. `None` (the default):
+    /// no Active Authentication. When set and DG15 was read, the session sends INTERNAL
+    /// AUTHENTICATE after the last file and returns challenge and answer in
+    /// [`super::Document::active_authentication`]; `verify` checks them.
+    pub active_authentication: Option<[u8; 8]>,
 }
 
 impl Default for ReadOptions {
@@ -37,6 +44,7 @@ impl Default for ReadOptions {
             extended_length: ExtendedLength::Auto,
             max_response_len: 65_538,
             max_file_len: 2 * 1024 * 1024,
+            active_authentication: None,
         }
     }
 }

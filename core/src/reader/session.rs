@@ -10,10 +10,13 @@ use std::collections::{BTreeMap, VecDeque};
 use rand_core::CryptoRng;
 
 use super::chunking::{ChunkPolicy, ExtendedSupport};
-use super::document::{AccessInfo, AccessProtocol, Document, PasswordKind, ReadStats};
+use super::document::{
+    AaExchange, AaResponse, AccessInfo, AccessProtocol, Document, PasswordKind, ReadStats,
+};
 use super::options::{ExtendedLength, ReadOptions};
 use super::progress::{Phase, Progress};
 use crate::access::bac::{Bac, BacPending};
+use crate::auth::active::internal_authenticate_command;
 use crate::codec::{CommandApdu, ResponseApdu, StatusWord, tlv};
 use crate::error::{Error, ErrorCode};
 use crate::lds::{Com, DataGroup, LdsFile};
@@ -91,6 +94,8 @@ enum State {
     ExpectSelectFile,
     /// Sent READ BINARY for the current file.
     ExpectRead(ReadRequest),
+    /// Sent INTERNAL AUTHENTICATE with this challenge (Active Authentication).
+    ExpectInternalAuth([u8; 8]),
     /// Finished or failed; nothing is expected.
     Finished,
 }
@@ -133,6 +138,8 @@ pub struct ReadSession {
     len_override: Option<usize>,
     /// Length refusals since data last arrived (see [`MAX_STALLS`]).
     stalls: usize,
+    /// The Active Authentication exchange, once done.
+    active_authentication: Option<AaExchange>,
 }
 
 impl std::fmt::Debug for ReadSession {
@@ -175,6 +182,7 @@ impl ReadSession {
             atr_info_checked: false,
             len_override: None,
             stalls: 0,
+            active_authentication: None,
         }
     }
 
@@ -333,6 +341,20 @@ impl ReadSession {
             }
             State::ExpectSelectFile => self.on_select_file(bytes),
             State::ExpectRead(request) => self.on_read(bytes, request),
+            State::ExpectInternalAuth(challenge) => {
+                let response = match self.open_reply(bytes)? {
+                    Reply::Secure(reply) if reply.sw.is_success() => {
+                        AaResponse::Signature(reply.data)
+                    }
+                    Reply::Secure(reply) => AaResponse::Refused(reply.sw),
+                    Reply::Plain(sw) => AaResponse::Refused(sw),
+                };
+                self.active_authentication = Some(AaExchange {
+                    challenge,
+                    response,
+                });
+                self.finish()
+            }
         }
     }
 
@@ -388,7 +410,7 @@ impl ReadSession {
     fn next_file(&mut self) -> Result<(), Error> {
         if self.current.is_none() {
             let Some(file) = self.queue.pop_front() else {
-                return self.finish();
+                return self.after_files();
             };
             self.current = Some(CurrentFile {
                 file,
@@ -685,6 +707,19 @@ impl ReadSession {
         }
     }
 
+    /// After the last file: Active Authentication when a challenge is set and DG15 was read
+    /// (once; after a reconnect it is sent again until answered), then the document.
+    fn after_files(&mut self) -> Result<(), Error> {
+        if let Some(challenge) = self.options.active_authentication
+            && self.active_authentication.is_none()
+            && self.files.contains_key(&LdsFile::Dg(DataGroup::DG15))
+        {
+            self.state = State::ExpectInternalAuth(challenge);
+            return self.send_secure(&internal_authenticate_command(&challenge));
+        }
+        self.finish()
+    }
+
     fn finish(&mut self) -> Result<(), Error> {
         self.progress(Phase::Complete);
         self.state = State::Finished;
@@ -698,6 +733,7 @@ impl ReadSession {
                 password: PasswordKind::Mrz,
             },
             stats: self.stats,
+            active_authentication: self.active_authentication.take(),
         };
         self.outbox.push_back(Step::Done(Box::new(document)));
         Ok(())

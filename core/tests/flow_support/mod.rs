@@ -119,6 +119,7 @@ pub fn document(mrz: &str, dg15: bool) -> Document {
             password: PasswordKind::Mrz,
         },
         stats: ReadStats::default(),
+        active_authentication: None,
     }
 }
 
