@@ -765,3 +765,31 @@ fn dg15_under_tag_70_and_broken_keys_are_refused() {
         assert!(Dg15::parse(&etsi[..n]).is_err(), "prefix {n}");
     }
 }
+
+// ---------- arbitrary input never panics ----------
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn arbitrary_answers_fail_with_aa_failed(
+        response in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
+        challenge in proptest::collection::vec(proptest::num::u8::ANY, 1..16),
+    ) {
+        let rsa = real_passport_spki();
+        let ec = file("pki/openssl-ecdsa/brainpoolP256r1_sha256/key_explicit.der");
+        for (spki, hash) in [(&rsa, None), (&ec, None), (&ec, Some(HashAlgorithm::Sha384))] {
+            let err = verify_active_authentication(spki, &challenge, &response, hash).unwrap_err();
+            proptest::prop_assert_eq!(err.code(), ErrorCode::AaFailed, "{}", err);
+        }
+    }
+
+    #[test]
+    fn arbitrary_dg15_and_dg14_content_never_panics(
+        content in proptest::collection::vec(proptest::num::u8::ANY, 0..200),
+    ) {
+        let _ = Dg15::parse(&tlv::encode(0x6F, &content));
+        let _ = idproof_core::auth::active::aa_signature_algorithm(&tlv::encode(0x6E, &content));
+        let _ = verify_active_authentication(&content, &[1; 8], &content, None);
+    }
+}

@@ -227,9 +227,11 @@ pub fn verify_active_authentication(
             let plain = split_plain_signature(response).and_then(|(r, s)| verify(r, s));
             let der_encoded = match plain {
                 Ok(()) => false,
-                Err(SignatureError::MalformedKey(m)) => {
-                    return Err(AaError::Key(SignatureError::MalformedKey(m)));
-                }
+                Err(
+                    e @ (SignatureError::MalformedKey(_)
+                    | SignatureError::UnsupportedKey(_)
+                    | SignatureError::UnsupportedAlgorithm(_)),
+                ) => return Err(AaError::Key(e)),
                 Err(e) => {
                     // Some ID cards answer with a DER ECDSA-Sig-Value instead.
                     let der = (response.first() == Some(&tag::SEQUENCE))

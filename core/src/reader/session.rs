@@ -1,4 +1,5 @@
-//! The read state machine: SELECT, access control, then every file, chunk by chunk.
+//! The read state machine: SELECT, access control, then every file, chunk by chunk, then
+//! Active Authentication (INTERNAL AUTHENTICATE) when the caller gave a challenge.
 //!
 //! Sans-IO in the style of rustls/quinn-proto: [`ReadSession::step`] is fed the chip's reply and
 //! returns the next [`Step`]. The session keeps all its state across a lost connection, so
