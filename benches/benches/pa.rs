@@ -104,6 +104,7 @@ fn full_verify(c: &mut Criterion) {
         access: AccessInfo::bac(),
         chip: ChipEvidence::default(),
         stats: ReadStats::default(),
+        active_authentication: None,
     };
     let mrz = Mrz::parse_lines(&built.mrz_lines).expect("MRZ");
     let at = Time::from_ymd(2025, 1, 1).expect("time");

@@ -351,6 +351,8 @@ impl Document {
                 extended_length_used: self.stats.extended_length_used,
                 largest_chunk: usize::try_from(self.stats.largest_chunk).unwrap_or(usize::MAX),
             },
+            // Not carried across the FFI yet: Active Authentication is not offered to apps.
+            active_authentication: None,
         })
     }
 }

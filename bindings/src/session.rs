@@ -136,6 +136,8 @@ impl TryFrom<ReadOptions> for reader::ReadOptions {
             max_file_len: o.max_file_len as usize,
             chip_authentication: o.chip_authentication,
             allow_bac_fallback: o.allow_bac_fallback,
+            // Not offered across the FFI yet.
+            active_authentication: None,
             ..reader::ReadOptions::default()
         })
     }

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use idproof_core::lds::{DataGroup, Dg2, Dg11, LdsFile};
-use idproof_core::reader::{Document, Phase, Progress};
+use idproof_core::reader::{AaResponse, Document, Phase, Progress};
 use idproof_core::report::{CheckStatus, Report, Verdict};
 use idproof_core::{Error, ErrorCode};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -85,6 +85,20 @@ pub struct ReadOutput {
     pub elapsed_ms: Option<u64>,
     document: Option<DocumentSummary>,
     files: Vec<FileSummary>,
+    /// The INTERNAL AUTHENTICATE exchange, when one ran: a backend can re-check the
+    /// signature against DG15 with the challenge it issued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    active_authentication: Option<AaSummary>,
+}
+
+/// `{"challenge": HEX, "response": HEX}` or `{"challenge": HEX, "refused": "6D00"}`.
+#[derive(Debug, Serialize)]
+struct AaSummary {
+    challenge: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    response: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refused: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -143,6 +157,7 @@ impl ReadOutput {
             elapsed_ms: None,
             document: None,
             files: Vec::new(),
+            active_authentication: None,
         };
         match outcome {
             Outcome::Failed(error) => {
@@ -165,6 +180,18 @@ impl ReadOutput {
                         bytes: bytes.len(),
                     })
                     .collect();
+                output.active_authentication =
+                    document.active_authentication.as_ref().map(|aa| AaSummary {
+                        challenge: hex::encode_upper(aa.challenge),
+                        response: match &aa.response {
+                            AaResponse::Signature(s) => Some(hex::encode_upper(s)),
+                            AaResponse::Refused(_) => None,
+                        },
+                        refused: match &aa.response {
+                            AaResponse::Refused(sw) => Some(sw.to_string()),
+                            AaResponse::Signature(_) => None,
+                        },
+                    });
             }
         }
         output

@@ -72,8 +72,8 @@ fn specimen_demo_reads_the_passport_and_reports() {
         json!({"protocol": "BAC", "mapping": null, "password": "MRZ", "pace_protocol": null,
                "parameter_id": null, "cipher": "3DES", "pace_offered": false})
     );
-    // EF.ATR/INFO and EF.CardAccess probes, SELECT, BAC (2), then the files.
-    assert_eq!(v["apdus"], 39);
+    // EF.ATR/INFO and EF.CardAccess probes, SELECT, BAC (2), the files, INTERNAL AUTHENTICATE.
+    assert_eq!(v["apdus"], 40);
     assert_eq!(v["document"]["surname"], "ERIKSSON");
     assert_eq!(v["document"]["given_names"], "ANNA MARIA");
     assert_eq!(v["document"]["document_number"], "L898902C3");
@@ -110,6 +110,12 @@ fn specimen_demo_reads_the_passport_and_reports() {
     };
     assert_eq!(status("dg1_mrz_match"), "passed");
     assert_eq!(status("mrz"), "passed");
+    // Active Authentication with the demo's random challenge: a P-256 r ‖ s over it.
+    assert_eq!(status("active_authentication"), "passed");
+    let aa = &v["active_authentication"];
+    assert_eq!(aa["challenge"].as_str().unwrap().len(), 16);
+    assert_eq!(aa["response"].as_str().unwrap().len(), 128);
+    assert_eq!(aa.get("refused"), None);
     // Human output goes to stderr when --json owns stdout.
     assert!(String::from_utf8_lossy(&out.stderr).contains("ERIKSSON"));
 }
@@ -139,14 +145,18 @@ fn every_profile_gives_the_expected_verdict_and_exit_code() {
             assert_eq!(v["files"].as_array().unwrap().len(), expected, "{profile}");
             let protocol = if pace { "PACE" } else { "BAC" };
             assert_eq!(v["access"]["protocol"], protocol, "{profile}");
-            let anti_clone = v["checks"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|c| c["name"] == "chip_authentication")
-                .unwrap()["status"]
-                .clone();
+            let check = |name: &str| {
+                v["checks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|c| c["name"] == name)
+                    .unwrap()["status"]
+                    .clone()
+            };
+            let anti_clone = check("chip_authentication");
             assert_eq!(anti_clone == "passed", ca || cam, "{profile}: {anti_clone}");
+            assert_eq!(check("active_authentication"), "passed", "{profile}");
         }
     }
 }
@@ -193,5 +203,22 @@ fn human_output_names_the_holder_and_the_verdict() {
     assert!(stdout.contains("ANNA MARIA ERIKSSON"), "{stdout}");
     assert!(stdout.contains("Verdict"), "{stdout}");
     assert!(stdout.contains("BAC with the MRZ key, 3DES"), "{stdout}");
-    assert!(stdout.contains("39 APDUs"), "{stdout}");
+    assert!(stdout.contains("40 APDUs"), "{stdout}");
+    assert!(
+        stdout.contains("active_authentication  passed — ECDSA, SHA-256"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn read_refuses_a_challenge_that_is_not_8_bytes_before_touching_a_reader() {
+    for bad in ["0102", "zz02030405060708", "010203040506070809"] {
+        let out = idproof(&["read", "--mrz", "P<UTO", "--challenge", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("16 hex digits"),
+            "{bad}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

@@ -39,6 +39,9 @@ pub enum ErrorCode {
     /// Chip authentication failed: the chip refused it, its DG14 key is unusable, or its
     /// token did not verify. The chip may be a clone.
     CaFailed,
+    /// Active Authentication failed: the chip's answer to INTERNAL AUTHENTICATE is not a
+    /// valid signature of the challenge with the DG15 key (or the chip refused to sign).
+    AaFailed,
 }
 
 impl ErrorCode {
@@ -58,6 +61,7 @@ impl ErrorCode {
             ErrorCode::Usage => "USAGE",
             ErrorCode::Signature => "SIGNATURE",
             ErrorCode::CaFailed => "CA_FAILED",
+            ErrorCode::AaFailed => "AA_FAILED",
         }
     }
 }

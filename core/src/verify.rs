@@ -1,23 +1,32 @@
 //! Verification of what a read (or a folder of dumped files) produced, as a [`Report`] of
 //! named checks: passive authentication (SOD signature, DSC → CSCA chain, revocation,
-//! data-group hashes, EF.COM consistency), the MRZ used for access and DG1 = that MRZ.
+//! data-group hashes, EF.COM consistency), the MRZ used for access, DG1 = that MRZ, and
+//! Active Authentication when the read ran it.
 //!
 //! [`verify`] is the entry point; `at` is the moment of verification, given by the caller
 //! (nothing here reads the clock). Certificates are judged at the SOD's signingTime, and at
 //! `at` only when the SOD has none. Offline there is no chip, so chip and active
 //! authentication are `not_performed` and the verdict rests on passive authentication.
+//! Active Authentication passes only when the chip's signature verifies with the DG15 key
+//! **and** passive authentication proved that key (SOD signature, chain and DG15's hash).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::asn1::Time;
+use crate::auth::active::{
+    aa_signature_algorithm, ecdsa_hash_from_oid, verify_active_authentication,
+};
 use crate::auth::anti_clone::chip_authentication_check;
 use crate::auth::pa::{SignedObjectVerification, verify_signed_object};
 use crate::auth::trust::TrustStore;
 use crate::cms::OID_LDS_SECURITY_OBJECT;
+use crate::codec::tlv::Tlv;
+use crate::crypto::signature::{HashAlgorithm, KeyDescription, key_description};
+use crate::error::ErrorCode;
 use crate::lds::sod::LdsSecurityObject;
 use crate::lds::{Com, DataGroup, Dg1, LdsFile, Sod};
 use crate::mrz::Mrz;
-use crate::reader::{ChipEvidence, Document};
+use crate::reader::{AaExchange, AaResponse, ChipEvidence, Document};
 use crate::report::{Check, CheckName, CheckStatus, Report};
 
 use crate::auth::glue::{hash, hash_algorithm_from_oid};
@@ -32,6 +41,8 @@ pub const PA_REVOKED: &str = "PA_REVOKED";
 pub const PA_HASH: &str = "PA_HASH";
 /// Failure code: EF.COM and EF.SOD list different data groups.
 pub const PA_COM: &str = "PA_COM";
+/// Failure code: the chip's Active Authentication answer does not verify with the DG15 key.
+pub const AA_FAILED: &str = "AA_FAILED";
 
 /// Checks a read document against `trust` at `at`. `access_mrz` is the full MRZ the chip was
 /// opened with, when the caller had one (a CAN or typed document number/dates give `None`).
@@ -41,7 +52,14 @@ pub fn verify(
     at: Time,
     access_mrz: Option<&Mrz>,
 ) -> Report {
-    verify_with_evidence(&document.files, Some(&document.chip), trust, at, access_mrz)
+    verify_all(
+        &document.files,
+        Some(&document.chip),
+        document.active_authentication.as_ref(),
+        trust,
+        at,
+        access_mrz,
+    )
 }
 
 /// [`verify`] over files by kind, e.g. dumped files recognised by content.
@@ -51,13 +69,15 @@ pub fn verify_files(
     at: Time,
     access_mrz: Option<&Mrz>,
 ) -> Report {
-    verify_with_evidence(files, None, trust, at, access_mrz)
+    verify_all(files, None, None, trust, at, access_mrz)
 }
 
-/// The checks of files plus, for a live read, the chip's anti-clone evidence.
-fn verify_with_evidence(
+/// The checks of files plus, for a live read, the chip's anti-clone evidence and Active
+/// Authentication exchange.
+fn verify_all(
     files: &BTreeMap<LdsFile, Vec<u8>>,
     evidence: Option<&ChipEvidence>,
+    aa: Option<&AaExchange>,
     trust: &TrustStore,
     at: Time,
     access_mrz: Option<&Mrz>,
@@ -66,17 +86,17 @@ fn verify_with_evidence(
     let hashes_passed = checks
         .iter()
         .any(|c| c.name == CheckName::DgHashes && c.status == CheckStatus::Passed);
+    let dg15_proven = pa_proves_data_groups(&checks);
     checks.push(mrz_check(access_mrz));
     checks.push(dg1_matches_mrz(files, access_mrz));
     checks.push(match evidence {
         Some(evidence) => chip_authentication_check(files, evidence, trust, at, hashes_passed),
         None => anti_clone_check(files, CheckName::ChipAuthentication, DataGroup::DG14),
     });
-    checks.push(anti_clone_check(
-        files,
-        CheckName::ActiveAuthentication,
-        DataGroup::DG15,
-    ));
+    checks.push(match aa {
+        None => anti_clone_check(files, CheckName::ActiveAuthentication, DataGroup::DG15),
+        Some(exchange) => active_authentication(files, exchange, dg15_proven),
+    });
     Report::from_checks(checks)
 }
 
@@ -335,5 +355,105 @@ fn anti_clone_check(files: &BTreeMap<LdsFile, Vec<u8>>, name: CheckName, dg: Dat
         )
     } else {
         Check::not_performed(name, format!("the document has no {dg}"))
+    }
+}
+
+/// Whether passive authentication proved the data groups read (and so the DG15 key): SOD
+/// signature, DSC chain and every read data group's hash passed; otherwise which did not.
+fn pa_proves_data_groups(pa: &[Check]) -> Result<(), String> {
+    let missing: Vec<&str> = [
+        CheckName::SodSignature,
+        CheckName::DscChain,
+        CheckName::DgHashes,
+    ]
+    .into_iter()
+    .filter(|name| {
+        pa.iter()
+            .find(|c| c.name == *name)
+            .is_none_or(|c| c.status != CheckStatus::Passed)
+    })
+    .map(CheckName::as_str)
+    .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} not passed", missing.join(", ")))
+    }
+}
+
+/// The `active_authentication` check of a read that ran INTERNAL AUTHENTICATE.
+fn active_authentication(
+    files: &BTreeMap<LdsFile, Vec<u8>>,
+    exchange: &AaExchange,
+    dg15_proven: Result<(), String>,
+) -> Check {
+    const NAME: CheckName = CheckName::ActiveAuthentication;
+    let dg15 = LdsFile::Dg(DataGroup::DG15);
+    let Some(raw) = files.get(&dg15) else {
+        return Check::not_performed(NAME, "the document has no DG15");
+    };
+    let signature = match &exchange.response {
+        AaResponse::Signature(signature) => signature,
+        AaResponse::Refused(sw) => {
+            return Check::failed(
+                NAME,
+                AA_FAILED,
+                format!("the chip refused INTERNAL AUTHENTICATE ({sw}) although it has DG15"),
+            );
+        }
+    };
+    let spki = match Tlv::parse_single(raw, u32::from(DataGroup::DG15.tag())) {
+        Ok(outer) => outer.value,
+        Err(e) => return Check::failed(NAME, ErrorCode::LdsFormat.as_str(), format!("DG15: {e}")),
+    };
+    let ecdsa_hash = match dg14_ecdsa_hash(files, spki) {
+        Ok(h) => h,
+        Err(why) => return Check::not_performed(NAME, why),
+    };
+    match verify_active_authentication(spki, &exchange.challenge, signature, ecdsa_hash) {
+        Err(e) => match e.code() {
+            ErrorCode::Unsupported => Check::not_performed(NAME, e.to_string()),
+            code => Check::failed(NAME, code.as_str(), e.to_string()),
+        },
+        Ok(outcome) => match dg15_proven {
+            Ok(()) => Check {
+                name: NAME,
+                status: CheckStatus::Passed,
+                code: None,
+                detail: Some(format!(
+                    "{outcome}; the DG15 key is proven by passive authentication"
+                )),
+            },
+            Err(why) => Check::not_performed(
+                NAME,
+                format!(
+                    "the chip's signature verifies ({outcome}), but the DG15 key is not proven \
+                     by passive authentication ({why})"
+                ),
+            ),
+        },
+    }
+}
+
+/// For an EC DG15 key: the hash DG14's ActiveAuthenticationInfo names (`None` without DG14 or
+/// without one: the verifier then sizes the hash to the key). `Err` when it names a signature
+/// algorithm this verifier does not know.
+fn dg14_ecdsa_hash(
+    files: &BTreeMap<LdsFile, Vec<u8>>,
+    spki: &[u8],
+) -> Result<Option<HashAlgorithm>, String> {
+    if !matches!(key_description(spki), Ok(KeyDescription::Ec { .. })) {
+        return Ok(None);
+    }
+    let Some(dg14) = files.get(&LdsFile::Dg(DataGroup::DG14)) else {
+        return Ok(None);
+    };
+    // A DG14 that does not parse is the chip-authentication check's concern; here it names
+    // no hash.
+    match aa_signature_algorithm(dg14) {
+        Ok(Some(oid)) => ecdsa_hash_from_oid(&oid).map(Some).ok_or_else(|| {
+            format!("DG14's ActiveAuthenticationInfo names {oid}, which is not supported")
+        }),
+        Ok(None) | Err(_) => Ok(None),
     }
 }

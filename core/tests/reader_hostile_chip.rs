@@ -12,12 +12,14 @@ mod common;
 
 use common::CyclingRng;
 use idproof_core::codec::CommandApdu;
+use idproof_core::codec::StatusWord;
 use idproof_core::codec::tlv::{self, TlvIter};
 use idproof_core::crypto::pad_m2;
-use idproof_core::lds::LdsFile;
+use idproof_core::lds::{DataGroup, LdsFile};
 use idproof_core::mrz::MrzKey;
 use idproof_core::reader::{
-    AccessKey, Document, ExtendedLength, Phase, ReadOptions, ReadSession, Step,
+    AaExchange, AaResponse, AccessKey, Document, ExtendedLength, Phase, ReadOptions, ReadSession,
+    Step,
 };
 use idproof_core::sm::{SecureMessaging, SmKeys, increment_ssc, push_do};
 use idproof_core::{Error, ErrorCode};
@@ -275,6 +277,8 @@ impl Files {
             0x011E => Some(h(EF_COM)),
             0x0101 => Some(dg1()),
             0x0102 => Some(dg2()),
+            // DG15 (not listed in EF.COM: read only when asked for).
+            0x010F => Some(h("6F03300100")),
             _ => None,
         }
     }
@@ -1122,4 +1126,112 @@ proptest! {
         prop_assert_eq!(document.stats.resumes, lost);
         prop_assert!(lost >= 1);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Active Authentication: INTERNAL AUTHENTICATE after the files, whatever the chip answers.
+
+#[test]
+fn internal_authenticate_follows_the_files_and_keeps_any_answer() {
+    let challenge = [0x96, 0x30, 0x2B, 0x0F, 0x3D, 0x7E, 0x78, 0x64];
+    let options = || ReadOptions {
+        data_groups: Some(vec![DataGroup::DG1, DataGroup::DG15]),
+        active_authentication: Some(challenge),
+        ..ReadOptions::default()
+    };
+    let cases = [
+        (
+            Answer::Secure(vec![0xAB; 128], 0x9000),
+            AaResponse::Signature(vec![0xAB; 128]),
+        ),
+        (
+            Answer::Secure(Vec::new(), 0x6982),
+            AaResponse::Refused(StatusWord(0x6982)),
+        ),
+        // Refused without secure messaging: the read is complete all the same.
+        (
+            Answer::Plain(0x6D00),
+            AaResponse::Refused(StatusWord(0x6D00)),
+        ),
+    ];
+    for (answer, expected) in cases {
+        let mut s = session(options());
+        let mut chip = Chip::new();
+        let mut files = Files::default();
+        let mut internal_auth = Vec::new();
+        let run = drive(&mut s, None, 60, |c| {
+            Some(chip.answer(c, &mut |cmd| {
+                if cmd.ins == 0x88 {
+                    internal_auth.push(cmd.clone());
+                    return answer.clone();
+                }
+                files.honest(cmd)
+            }))
+        });
+        let End::Done(document) = run.end else {
+            panic!("{:?}", run.end);
+        };
+        // 00 88 00 00 08 <challenge> 00, once, after every file.
+        assert_eq!(internal_auth.len(), 1);
+        let cmd = &internal_auth[0];
+        assert_eq!((cmd.p1, cmd.p2, cmd.le), (0, 0, Some(256)));
+        assert_eq!(cmd.data, challenge);
+        assert_eq!(
+            document.files.keys().copied().collect::<Vec<_>>(),
+            [
+                LdsFile::Com,
+                LdsFile::Dg(DataGroup::DG1),
+                LdsFile::Dg(DataGroup::DG15)
+            ]
+        );
+        assert_eq!(
+            document.active_authentication,
+            Some(AaExchange {
+                challenge,
+                response: expected
+            })
+        );
+    }
+}
+
+#[test]
+fn internal_authenticate_reply_with_a_bad_mac_fails_the_read() {
+    let options = ReadOptions {
+        data_groups: Some(vec![DataGroup::DG15]),
+        active_authentication: Some([1; 8]),
+        ..ReadOptions::default()
+    };
+    let mut s = session(options);
+    let mut chip = Chip::new();
+    let mut files = Files::default();
+    let run = drive(&mut s, None, 60, |c| {
+        Some(chip.answer(c, &mut |cmd| {
+            if cmd.ins == 0x88 {
+                return Answer::Raw(zero_mac_reply());
+            }
+            files.honest(cmd)
+        }))
+    });
+    match run.end {
+        End::Failed(e) => assert_eq!(e.code, ErrorCode::SecureMessaging, "{e}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn without_dg15_no_internal_authenticate_is_sent() {
+    let options = ReadOptions {
+        active_authentication: Some([1; 8]),
+        ..ReadOptions::default()
+    };
+    let mut s = session(options);
+    let mut chip = Chip::new();
+    let mut files = Files::default();
+    let run = drive(&mut s, None, 60, |c| {
+        Some(chip.answer(c, &mut |cmd| files.honest(cmd)))
+    });
+    let End::Done(document) = run.end else {
+        panic!("{:?}", run.end);
+    };
+    assert_eq!(document.active_authentication, None);
 }

@@ -3,8 +3,8 @@
 //! Builds the ICAO specimen passport (ERIKSSON ANNA MARIA of Utopia) in the virtual chip, reads
 //! it through `ReadSession` exactly as an app would (progress bar on stderr, resume after a tag
 //! loss), verifies what was read — passive authentication against the demo CSCA, the MRZ and
-//! DG1 — and prints the document and the report. The verdict is `authentic` only when every
-//! check that decides it passed.
+//! DG1, and Active Authentication with a fresh random challenge — and prints the document and
+//! the report. The verdict is `authentic` only when every check that decides it passed.
 
 use std::time::Duration;
 
@@ -14,7 +14,7 @@ use idproof_core::report::Verdict;
 use idproof_core::verify::verify;
 use idproof_fixtures::chip::{VirtualChip, all_profiles, profile_by_name};
 use idproof_fixtures::virtual_passport::{MAX_RESUMES, VirtualPassport};
-use rand_core::{OsRng, UnwrapErr};
+use rand_core::{OsRng, RngCore, UnwrapErr};
 
 use crate::output::{Human, Outcome, ReadOutput, progress_bar, show_progress};
 
@@ -93,9 +93,16 @@ pub fn run(args: &Args) -> u8 {
         args.profile
     ));
 
+    // A fresh challenge, as a server would issue for Active Authentication.
+    let mut challenge = [0u8; 8];
+    UnwrapErr(OsRng).fill_bytes(&mut challenge);
+    let options = ReadOptions {
+        active_authentication: Some(challenge),
+        ..ReadOptions::default()
+    };
     let mut session = idproof_core::reader::ReadSession::new(
         passport.access_key(),
-        ReadOptions::default(),
+        options,
         Box::new(UnwrapErr(OsRng)),
     );
     let bar = progress_bar();

@@ -1,7 +1,7 @@
 //! `idproof read`: read a chip through a PC/SC reader, verify it, save it.
 //!
 //! `idproof read [--reader NAME] (--mrz LINE... | --doc-number N --birth YYMMDD --expiry YYMMDD)
-//! [--out DIR] [--apdu-log FILE] [--wait SECS] [--json]`
+//! [--challenge HEX] [--out DIR] [--apdu-log FILE] [--wait SECS] [--json]`
 //!
 //! Waits for a card, reads it with a progress bar (resuming when the card is taken off the
 //! reader and put back), verifies what was read and prints the summary or the JSON of the CLI
@@ -49,6 +49,10 @@ pub struct Args {
     /// The card access number (PACE; not supported yet).
     #[arg(long, value_name = "CAN")]
     pub can: Option<String>,
+    /// Run Active Authentication with this challenge (16 hex digits = 8 bytes, e.g. a
+    /// server's nonce) when the chip has DG15; the JSON then carries challenge and signature.
+    #[arg(long, value_name = "HEX", value_parser = parse_challenge)]
+    pub challenge: Option<[u8; 8]>,
     /// Write every file read (`COM.bin`, `SOD.bin`, `DG1.bin`, …) and `report.json` here.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -120,7 +124,10 @@ pub fn run(args: &Args) -> u8 {
         hex::encode_upper(transport.inner().atr())
     ));
 
-    let options = capabilities.read_options(ReadOptions::default());
+    let options = capabilities.read_options(ReadOptions {
+        active_authentication: args.challenge,
+        ..ReadOptions::default()
+    });
     let mut session = ReadSession::new(key, options, Box::new(UnwrapErr(OsRng)));
     let bar = progress_bar();
     let policy = ResumePolicy {
@@ -191,6 +198,14 @@ pub fn run(args: &Args) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// `--challenge`: exactly 8 bytes in hex (ICAO 9303-11 RND.IFD).
+fn parse_challenge(text: &str) -> Result<[u8; 8], String> {
+    hex::decode(text.trim())
+        .ok()
+        .and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())
+        .ok_or_else(|| "expected 16 hex digits (an 8-byte challenge)".to_owned())
 }
 
 /// The access key, and the full MRZ when one was given (for the DG1 = MRZ check).

@@ -1,7 +1,8 @@
 //! Passive authentication: EF.SOD signer checks ([`pa`]), certificates ([`cert`]), the trust
 //! store of CSCAs, master lists and CRLs ([`trust`]) and DSC → CSCA chain validation
-//! ([`chain`]).
+//! ([`chain`]); and Active Authentication of the chip with its DG15 key ([`active`]).
 
+pub mod active;
 pub mod anti_clone;
 pub mod cert;
 pub mod chain;

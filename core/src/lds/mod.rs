@@ -15,6 +15,7 @@ pub mod dg1;
 pub mod dg11;
 pub mod dg12;
 pub mod dg14;
+pub mod dg15;
 pub mod dg2;
 pub mod error;
 pub mod file;
@@ -28,6 +29,7 @@ pub use dg2::{BiometricHeader, BiometricInfo, Dg2};
 pub use dg11::Dg11;
 pub use dg12::Dg12;
 pub use dg14::Dg14;
+pub use dg15::Dg15;
 pub use error::LdsError;
 pub use file::{DataGroup, LdsFile};
 pub use sod::Sod;
@@ -49,9 +51,11 @@ pub enum ParsedFile {
     Dg12(Box<Dg12>),
     /// DG14: security infos (chip authentication key).
     Dg14(Box<Dg14>),
+    /// DG15: the Active Authentication public key.
+    Dg15(Box<Dg15>),
     /// EF.SOD (structure checked, content not yet parsed).
     Sod(Sod),
-    /// A data group with no content parser here (DG3…DG10, DG13, DG15, DG16): only its outer tag
+    /// A data group with no content parser here (DG3…DG10, DG13, DG16): only its outer tag
     /// and length were checked, its content is opaque (DG13 need not even be TLV).
     Other {
         /// Which data group.
@@ -71,6 +75,7 @@ impl ParsedFile {
             ParsedFile::Dg11(_) => LdsFile::Dg(DataGroup::DG11),
             ParsedFile::Dg12(_) => LdsFile::Dg(DataGroup::DG12),
             ParsedFile::Dg14(_) => LdsFile::Dg(DataGroup::DG14),
+            ParsedFile::Dg15(_) => LdsFile::Dg(DataGroup::DG15),
             ParsedFile::Sod(_) => LdsFile::Sod,
             ParsedFile::Other { file, .. } => *file,
         }
@@ -85,6 +90,7 @@ impl ParsedFile {
             ParsedFile::Dg11(f) => f.raw(),
             ParsedFile::Dg12(f) => f.raw(),
             ParsedFile::Dg14(f) => f.raw(),
+            ParsedFile::Dg15(f) => f.raw(),
             ParsedFile::Sod(f) => f.raw(),
             ParsedFile::Other { raw, .. } => raw,
         }
@@ -104,6 +110,7 @@ pub fn parse_file(file: LdsFile, bytes: &[u8]) -> Result<ParsedFile, LdsError> {
         LdsFile::Dg(DataGroup::DG11) => ParsedFile::Dg11(Box::new(Dg11::parse(bytes)?)),
         LdsFile::Dg(DataGroup::DG12) => ParsedFile::Dg12(Box::new(Dg12::parse(bytes)?)),
         LdsFile::Dg(DataGroup::DG14) => ParsedFile::Dg14(Box::new(Dg14::parse(bytes)?)),
+        LdsFile::Dg(DataGroup::DG15) => ParsedFile::Dg15(Box::new(Dg15::parse(bytes)?)),
         LdsFile::Dg(_) => ParsedFile::Other {
             file,
             raw: common::outer(file, bytes)?.raw.to_vec(),

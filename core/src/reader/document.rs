@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::codec::StatusWord;
 use crate::lds::LdsFile;
 use serde::Serialize;
 
@@ -153,6 +154,25 @@ pub(crate) mod hex_bytes {
     }
 }
 
+/// The chip's answer to INTERNAL AUTHENTICATE.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AaResponse {
+    /// The signature it returned (status `9000`), unchecked: `verify` checks it.
+    Signature(Vec<u8>),
+    /// It refused with this status word (or answered it without secure messaging). A chip
+    /// with DG15 must sign, so verification fails Active Authentication.
+    Refused(StatusWord),
+}
+
+/// One Active Authentication exchange: the challenge sent and what the chip answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AaExchange {
+    /// The challenge of [`super::ReadOptions::active_authentication`].
+    pub challenge: [u8; 8],
+    /// The chip's answer.
+    pub response: AaResponse,
+}
+
 /// Everything read from a chip. Raw bytes are kept exactly as read: hashes and signatures are
 /// later computed over them, never over a re-encoding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,6 +187,8 @@ pub struct Document {
     pub chip: ChipEvidence,
     /// Traffic counters.
     pub stats: ReadStats,
+    /// Active Authentication, when a challenge was set and DG15 was read.
+    pub active_authentication: Option<AaExchange>,
 }
 
 impl Document {

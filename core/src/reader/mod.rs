@@ -10,8 +10,8 @@ pub mod session;
 pub mod transport;
 
 pub use document::{
-    AccessInfo, AccessProtocol, ChipAuthEvidence, ChipEvidence, Document, PaceCamEvidence,
-    PasswordKind, ReadStats,
+    AaExchange, AaResponse, AccessInfo, AccessProtocol, ChipAuthEvidence, ChipEvidence, Document,
+    PaceCamEvidence, PasswordKind, ReadStats,
 };
 pub use options::{AccessPolicy, ExtendedLength, ReadOptions};
 pub use progress::{Phase, Progress};

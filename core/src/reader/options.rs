@@ -51,6 +51,13 @@ pub struct ReadOptions {
     /// Run Chip Authentication when DG14 offers it (after reading DG14, before the other
     /// files), proving the chip holds the DG14 key.
     pub chip_authentication: bool,
+    /// Active Authentication (ICAO 9303-11 §6.1): the 8-byte challenge (RND.IFD) the chip is
+    /// asked to sign. The caller supplies it: a nonce from the server that will check the
+    /// answer (so the proof is fresh for it), or 8 fresh random bytes. `None` (the default):
+    /// no Active Authentication. When set and DG15 was read, the session sends INTERNAL
+    /// AUTHENTICATE after the last file and returns challenge and answer in
+    /// [`super::Document::active_authentication`]; `verify` checks them.
+    pub active_authentication: Option<[u8; 8]>,
 }
 
 impl Default for ReadOptions {
@@ -63,6 +70,7 @@ impl Default for ReadOptions {
             access: AccessPolicy::Auto,
             allow_bac_fallback: false,
             chip_authentication: true,
+            active_authentication: None,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The read state machine: SELECT, access control, then every file, chunk by chunk.
+//! The read state machine: SELECT, access control, then every file, chunk by chunk, then
+//! Active Authentication (INTERNAL AUTHENTICATE) when the caller gave a challenge.
 //!
 //! Sans-IO in the style of rustls/quinn-proto: [`ReadSession::step`] is fed the chip's reply and
 //! returns the next [`Step`]. The session keeps all its state across a lost connection, so
@@ -14,13 +15,15 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 use super::chip_auth_access::{CaProgress, CaRun};
 use super::chunking::{ChunkPolicy, ExtendedSupport};
 use super::document::{
-    AccessInfo, AccessProtocol, ChipAuthEvidence, ChipEvidence, Document, PasswordKind, ReadStats,
+    AaExchange, AaResponse, AccessInfo, AccessProtocol, ChipAuthEvidence, ChipEvidence, Document,
+    PasswordKind, ReadStats,
 };
 use super::options::{AccessPolicy, ExtendedLength, ReadOptions};
 use super::pace_access::{PaceCandidate, PaceProgress, PaceRun, pace_candidates};
 use super::progress::{Phase, Progress};
 use crate::access::bac::{Bac, BacPending};
 use crate::access::security_info::SecurityInfos;
+use crate::auth::active::internal_authenticate_command;
 use crate::codec::{CommandApdu, ResponseApdu, StatusWord, tlv};
 use crate::error::{Error, ErrorCode};
 use crate::lds::{Com, DataGroup, LdsFile};
@@ -143,6 +146,8 @@ enum State {
     ExpectSelectFile,
     /// Sent READ BINARY for the current file.
     ExpectRead(ReadRequest),
+    /// Sent INTERNAL AUTHENTICATE with this challenge (Active Authentication).
+    ExpectInternalAuth([u8; 8]),
     /// Finished or failed; nothing is expected.
     Finished,
 }
@@ -199,6 +204,8 @@ pub struct ReadSession {
     app_selected: bool,
     /// Anti-clone evidence so far.
     evidence: ChipEvidence,
+    /// The Active Authentication exchange, once done.
+    active_authentication: Option<AaExchange>,
 }
 
 impl std::fmt::Debug for ReadSession {
@@ -248,6 +255,7 @@ impl ReadSession {
             access: None,
             app_selected: false,
             evidence: ChipEvidence::default(),
+            active_authentication: None,
         }
     }
 
@@ -494,6 +502,20 @@ impl ReadSession {
             }
             State::ExpectSelectFile => self.on_select_file(bytes),
             State::ExpectRead(request) => self.on_read(bytes, request),
+            State::ExpectInternalAuth(challenge) => {
+                let response = match self.open_reply(bytes)? {
+                    Reply::Secure(reply) if reply.sw.is_success() => {
+                        AaResponse::Signature(reply.data)
+                    }
+                    Reply::Secure(reply) => AaResponse::Refused(reply.sw),
+                    Reply::Plain(sw) => AaResponse::Refused(sw),
+                };
+                self.active_authentication = Some(AaExchange {
+                    challenge,
+                    response,
+                });
+                self.finish()
+            }
         }
     }
 
@@ -737,7 +759,7 @@ impl ReadSession {
         }
         if self.current.is_none() {
             let Some(file) = self.queue.pop_front() else {
-                return self.finish();
+                return self.after_files();
             };
             self.current = Some(CurrentFile {
                 file,
@@ -1039,6 +1061,19 @@ impl ReadSession {
         }
     }
 
+    /// After the last file: Active Authentication when a challenge is set and DG15 was read
+    /// (once; after a reconnect it is sent again until answered), then the document.
+    fn after_files(&mut self) -> Result<(), Error> {
+        if let Some(challenge) = self.options.active_authentication
+            && self.active_authentication.is_none()
+            && self.files.contains_key(&LdsFile::Dg(DataGroup::DG15))
+        {
+            self.state = State::ExpectInternalAuth(challenge);
+            return self.send_secure(&internal_authenticate_command(&challenge));
+        }
+        self.finish()
+    }
+
     fn finish(&mut self) -> Result<(), Error> {
         if self
             .evidence
@@ -1079,6 +1114,7 @@ impl ReadSession {
             },
             chip: std::mem::take(&mut self.evidence),
             stats: self.stats,
+            active_authentication: self.active_authentication.take(),
         };
         self.outbox.push_back(Step::Done(Box::new(document)));
         Ok(())

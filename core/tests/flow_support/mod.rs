@@ -116,6 +116,7 @@ pub fn document(mrz: &str, dg15: bool) -> Document {
         access: AccessInfo::bac(),
         chip: ChipEvidence::default(),
         stats: ReadStats::default(),
+        active_authentication: None,
     }
 }
 

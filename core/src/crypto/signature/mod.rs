@@ -5,7 +5,8 @@
 //!
 //! The entry point is [`verify`], used for certificate signatures (DSC by CSCA, master-list
 //! entries, CRLs) and CMS `SignerInfo` signatures (EF.SOD, EF.CardSecurity, master lists).
-//! [`verify_plain_ecdsa`] covers the plain `r ‖ s` format of Active Authentication.
+//! [`verify_plain_ecdsa`] covers the plain `r ‖ s` format of Active Authentication, and
+//! [`iso9796`] the ISO/IEC 9796-2 scheme 1 (message recovery) of RSA Active Authentication.
 //!
 //! RustCrypto crates do the work where they exist (`rsa`, `p256`, `p384`, `p521`, `bp256`,
 //! `bp384`); the `ECParameters` parser, the curve identification and the generic curve module
@@ -21,10 +22,12 @@
 mod algorithm;
 mod ecdsa;
 mod hash;
+pub mod iso9796;
 mod key;
 mod rsa;
 
 pub use ecdsa::{EcdsaBackend, verify_ecdsa_prehash};
+pub(crate) use ecdsa::{parse_der_signature, split_plain_signature};
 pub use hash::{HashAlgorithm, hash, hash_algorithm_from_oid};
 
 use crate::crypto::ec::CurveName;
