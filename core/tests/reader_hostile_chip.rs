@@ -416,6 +416,8 @@ fn is_chip_error(code: ErrorCode) -> bool {
             | ErrorCode::SecureMessaging
             | ErrorCode::Unsupported
             | ErrorCode::LdsFormat
+            | ErrorCode::PaceFailed
+            | ErrorCode::CaFailed
     )
 }
 
@@ -504,6 +506,58 @@ fn virtual_chip_reproduces_appendix_d_and_is_read_completely() {
     // SELECT + 2; DG2: SELECT + header + one extended read of the other 298 bytes.
     assert_eq!(run.apdus, 5 + 3 + 1 + 3 + 3);
     assert!(document.stats.extended_length_used);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 0. A PACE chip (EF.CardAccess offers PACE) that answers PACE with random replies.
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// EF.CardAccess offers PACE-ECDH-GM (bp256) and PACE-CAM; every later reply is random. The
+    /// session must end with a chip error (or keep asking), never panic, never read a document,
+    /// never fall back to BAC after PACE started (no GET CHALLENGE once a GENERAL AUTHENTICATE
+    /// was answered).
+    #[test]
+    fn random_replies_during_pace_fail_cleanly(replies in prop::collection::vec(reply(), 1..30)) {
+        // SET { PACEInfo(ECDH-GM-AES-128, 2, 13), PACEInfo(ECDH-CAM-AES-128, 2, 13) }
+        let card_access = h("3128\
+            3012060A04007F0007020204020202010202010D\
+            3012060A04007F0007020204060202010202010D9000");
+        let mut s = session(ReadOptions::default());
+        let mut replies = replies.into_iter();
+        let mut ga_answered = false;
+        let mut challenge_after_pace = false;
+        let mut first = true;
+        let mut saw_mse = false;
+        let run = drive(&mut s, None, 40, |c| {
+            saw_mse |= c.starts_with(&[0x00, 0x22, 0xC1, 0xA4]);
+            if c == h("00B0810000") {
+                return Some(h("6A82"));
+            }
+            if c == h("00B09C0000") && first {
+                first = false;
+                return Some(card_access.clone());
+            }
+            if c.get(1) == Some(&0x86) {
+                ga_answered = true;
+            }
+            if c.get(1) == Some(&0x84) && ga_answered {
+                challenge_after_pace = true;
+            }
+            replies.next()
+        });
+        prop_assert!(saw_mse, "PACE was not started from EF.CardAccess");
+        prop_assert!(!challenge_after_pace, "fell back to BAC after PACE began");
+        match run.end {
+            End::Failed(e) => {
+                prop_assert!(is_chip_error(e.code), "{e}");
+                assert_sticky(&mut s, &e)?;
+            }
+            End::Done(d) => prop_assert!(false, "random replies read a document: {d:?}"),
+            End::StillTransmitting => {}
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
