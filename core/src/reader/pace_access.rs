@@ -91,10 +91,7 @@ fn candidate(infos: &SecurityInfos, info: &PaceInfo, several: bool) -> Option<Pa
             d.parameter_id.and_then(|id| u8::try_from(id).ok()) == parameter_id
                 || (parameter_id.is_none() && infos.pace_domain_parameters.len() == 1)
         })
-        .and_then(|d| {
-            let params = d.domain_parameter.parameters.as_deref().unwrap_or_default();
-            Group::from_algorithm_parameters(&d.domain_parameter.algorithm, params).ok()
-        });
+        .and_then(|d| d.group().ok());
     let group = match explicit {
         Some(group) => group,
         None => Group::standardized(parameter_id?).ok()?,
@@ -230,5 +227,54 @@ impl PaceRun {
                 Err(e) => PaceProgress::Failed(e.into()),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card_access(name: &str) -> SecurityInfos {
+        let path = format!(
+            "{}/../fixtures/data/securityinfos/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        SecurityInfos::parse(&std::fs::read(path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn explicit_pace_domain_parameters_give_the_group() {
+        // A BSI test card whose PACEInfo has no parameterId and whose only PACEDomainParameterInfo
+        // holds explicit parameters: brainpoolP256r1's field and order with another base point.
+        let infos = card_access("bsi_ef_cardaccess_old_testcard.bin");
+        let candidates = pace_candidates(&infos);
+        assert_eq!(candidates.len(), 1);
+        let standard = Group::standardized(13).unwrap();
+        let group = &candidates[0].group;
+        assert_eq!(group.order(), standard.order());
+        assert_eq!(group.field_len(), 32);
+        assert_ne!(group.generator(), standard.generator());
+        assert_eq!(candidates[0].parameter_id, None);
+        assert!(!candidates[0].send_parameter_id);
+    }
+
+    #[test]
+    fn candidates_prefer_cam_then_gm_then_im_and_send_the_id_when_several() {
+        let infos = card_access("gmrtd_EF_CardAccess_DE.bin");
+        let candidates = pace_candidates(&infos);
+        let mappings: Vec<&str> = candidates.iter().map(PaceCandidate::mapping_name).collect();
+        let mut sorted = mappings.clone();
+        sorted.sort_by_key(|m| match *m {
+            "CAM" => 0,
+            "GM" => 1,
+            _ => 2,
+        });
+        assert_eq!(mappings, sorted);
+        let several = infos.pace.len() > 1;
+        assert!(
+            candidates
+                .iter()
+                .all(|c| c.send_parameter_id == (several && c.parameter_id.is_some()))
+        );
     }
 }
