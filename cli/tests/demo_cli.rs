@@ -49,6 +49,8 @@ fn list_profiles_prints_one_name_per_line() {
             "pace-3des",
             "chip-auth",
             "chip-auth-3des",
+            "aa-rsa1024",
+            "aa-rsa2048",
             "pace-only",
             "can-only",
         ]
