@@ -58,13 +58,8 @@ pub struct Args {
     pub can: Option<Can>,
     #[command(flatten)]
     pub trust: TrustArgs,
-    /// Open the chip with BAC even when it offers PACE (for chips whose PACE is broken).
-    #[arg(long, conflicts_with = "allow_bac_fallback")]
-    pub bac_only: bool,
-    /// When PACE fails on a chip that also takes BAC, try BAC instead of failing. Off by
-    /// default: a silent fallback lets whoever breaks PACE force the weaker protocol.
-    #[arg(long)]
-    pub allow_bac_fallback: bool,
+    #[command(flatten)]
+    pub access: AccessArgs,
     /// Run Active Authentication with this challenge (16 hex digits = 8 bytes, e.g. a
     /// server's nonce) when the chip has DG15; the JSON then carries challenge and signature.
     /// Default: 8 random bytes from the operating system.
@@ -87,16 +82,28 @@ pub struct Args {
     pub json: bool,
 }
 
+/// Which access protocols a read may use (core `AccessPolicy`, `allow_bac_fallback`).
+#[derive(Debug, clap::Args)]
+pub struct AccessArgs {
+    /// Open the chip with BAC even when it offers PACE (for chips whose PACE is broken).
+    #[arg(long, conflicts_with = "allow_bac_fallback")]
+    pub bac_only: bool,
+    /// When PACE fails on a chip that also takes BAC, try BAC instead of failing. Off by
+    /// default: a silent fallback lets whoever breaks PACE force the weaker protocol.
+    #[arg(long)]
+    pub allow_bac_fallback: bool,
+}
+
 impl Args {
     /// The session options the flags ask for (before the reader's capabilities bound them).
     fn read_options(&self) -> ReadOptions {
         ReadOptions {
-            access: if self.bac_only {
+            access: if self.access.bac_only {
                 AccessPolicy::BacOnly
             } else {
                 AccessPolicy::Auto
             },
-            allow_bac_fallback: self.allow_bac_fallback,
+            allow_bac_fallback: self.access.allow_bac_fallback,
             active_authentication: if self.no_aa {
                 None
             } else {
@@ -339,4 +346,70 @@ fn write_out(
         std::fs::write(dir.join(name), bytes)?;
     }
     std::fs::write(dir.join("report.json"), format!("{report_json}\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn options(extra: &[&str]) -> ReadOptions {
+        let argv = [&["idproof-read", "--can", "123456"][..], extra].concat();
+        Cli::try_parse_from(argv).unwrap().args.read_options()
+    }
+
+    #[test]
+    fn access_flags_map_to_the_core_policy() {
+        let default = options(&[]);
+        assert_eq!(default.access, AccessPolicy::Auto);
+        assert!(!default.allow_bac_fallback);
+        assert!(default.chip_authentication);
+        let argv = ["idproof-read", "--mrz", "P<UTO", "--bac-only"];
+        let bac = Cli::try_parse_from(argv).unwrap().args.read_options();
+        assert_eq!(bac.access, AccessPolicy::BacOnly);
+        let argv = ["idproof-read", "--mrz", "P<UTO", "--allow-bac-fallback"];
+        let fallback = Cli::try_parse_from(argv).unwrap().args.read_options();
+        assert_eq!(fallback.access, AccessPolicy::Auto);
+        assert!(fallback.allow_bac_fallback);
+    }
+
+    #[test]
+    fn active_authentication_runs_with_the_given_or_a_fresh_random_challenge() {
+        assert_eq!(
+            options(&["--challenge", "0102030405060708"]).active_authentication,
+            Some([1, 2, 3, 4, 5, 6, 7, 8])
+        );
+        assert_eq!(options(&["--no-aa"]).active_authentication, None);
+        let a = options(&[]).active_authentication.unwrap();
+        let b = options(&[]).active_authentication.unwrap();
+        assert_ne!(a, b, "a fresh challenge per read");
+    }
+
+    #[test]
+    fn with_trust_only_authentic_exits_0() {
+        assert_eq!(exit_code(Verdict::Authentic, true), EXIT_OK);
+        assert_eq!(exit_code(Verdict::Incomplete, true), EXIT_FAILED);
+        assert_eq!(exit_code(Verdict::Failed, true), EXIT_FAILED);
+        assert_eq!(exit_code(Verdict::Authentic, false), EXIT_OK);
+        assert_eq!(exit_code(Verdict::Incomplete, false), EXIT_OK);
+        assert_eq!(exit_code(Verdict::Failed, false), EXIT_FAILED);
+    }
+
+    #[test]
+    fn the_can_is_checked_and_kept_redacted() {
+        let argv = ["idproof-read", "--can", " 0123456789 "];
+        let cli = Cli::try_parse_from(argv).unwrap();
+        assert_eq!(cli.args.can.as_ref().map(Can::digits), Some("0123456789"));
+        assert!(!format!("{cli:?}").contains("0123456789"));
+        let (key, mrz) = access_key(&cli.args).unwrap();
+        assert!(matches!(key, AccessKey::Can(_)));
+        assert!(mrz.is_none());
+    }
 }
