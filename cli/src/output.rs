@@ -45,7 +45,7 @@ pub fn show_progress(bar: &ProgressBar, p: &Progress) {
             p.files_planned.max(p.files_done + 1)
         ),
         (Phase::Connecting, _) => "selecting the eMRTD application".to_owned(),
-        (Phase::AccessControl, _) => "BAC: opening secure messaging".to_owned(),
+        (Phase::AccessControl, _) => "access control (PACE/BAC)".to_owned(),
         (Phase::Resuming, _) => "re-opening secure messaging".to_owned(),
         (Phase::Complete, _) => "done".to_owned(),
         (Phase::Reading, None) => "reading".to_owned(),
@@ -83,6 +83,9 @@ pub struct ReadOutput {
     /// Wall time of the read, in milliseconds (`read`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub elapsed_ms: Option<u64>,
+    /// The trust store the read was verified against (`read --trust`), as `verify` shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trust: Option<crate::cmd::trust::TrustBrief>,
     document: Option<DocumentSummary>,
     files: Vec<FileSummary>,
     /// The INTERNAL AUTHENTICATE exchange, when one ran: a backend can re-check the
@@ -155,6 +158,7 @@ impl ReadOutput {
             profile: profile.map(str::to_owned),
             reader: reader.map(str::to_owned),
             elapsed_ms: None,
+            trust: None,
             document: None,
             files: Vec::new(),
             active_authentication: None,
@@ -350,7 +354,7 @@ fn verdict_word(verdict: Verdict) -> &'static str {
 pub fn remedy(code: ErrorCode) -> String {
     let text = match code {
         ErrorCode::AccessDenied => {
-            "the chip refused the key: re-scan the MRZ or check the document number and dates"
+            "the chip refused the key: re-scan the MRZ, or check the document number and dates, or the CAN"
         }
         ErrorCode::TagLost => "the chip left the field: hold the phone still on the document",
         ErrorCode::Unsupported => "the chip offers no access protocol idproof can use yet",

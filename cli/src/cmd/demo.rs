@@ -14,7 +14,7 @@ use idproof_core::report::Verdict;
 use idproof_core::verify::verify;
 use idproof_fixtures::chip::{VirtualChip, all_profiles, profile_by_name};
 use idproof_fixtures::virtual_passport::{MAX_RESUMES, VirtualPassport};
-use rand_core::{OsRng, RngCore, UnwrapErr};
+use rand_core::{OsRng, UnwrapErr};
 
 use crate::output::{Human, Outcome, ReadOutput, progress_bar, show_progress};
 
@@ -94,10 +94,8 @@ pub fn run(args: &Args) -> u8 {
     ));
 
     // A fresh challenge, as a server would issue for Active Authentication.
-    let mut challenge = [0u8; 8];
-    UnwrapErr(OsRng).fill_bytes(&mut challenge);
     let options = ReadOptions {
-        active_authentication: Some(challenge),
+        active_authentication: Some(super::random_challenge()),
         ..ReadOptions::default()
     };
     let mut session = idproof_core::reader::ReadSession::new(

@@ -21,6 +21,16 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// Reader or transport error (no pcscd, no reader, no card, card removed).
 pub const EXIT_READER: u8 = 3;
+/// A fresh Active Authentication challenge (RND.IFD) from the OS RNG, for `demo` and for
+/// `read` without `--challenge`: 8 bytes no one could have predicted, so the chip's signature
+/// proves it holds the DG15 key now (a replayed answer would not verify).
+pub fn random_challenge() -> [u8; 8] {
+    use rand_core::{OsRng, RngCore, UnwrapErr};
+    let mut challenge = [0u8; 8];
+    UnwrapErr(OsRng).fill_bytes(&mut challenge);
+    challenge
+}
+
 /// The current time as a [`Time`]: the CLI is where the clock is read, never the core.
 pub fn now() -> Time {
     let secs = std::time::SystemTime::now()

@@ -1,13 +1,17 @@
 //! `idproof read`: read a chip through a PC/SC reader, verify it, save it.
 //!
-//! `idproof read [--reader NAME] (--mrz LINE... | --doc-number N --birth YYMMDD --expiry YYMMDD)
-//! [--challenge HEX] [--out DIR] [--apdu-log FILE] [--wait SECS] [--json]`
+//! `idproof read [--reader NAME] (--mrz LINE... | --doc-number N --birth YYMMDD --expiry YYMMDD
+//! | --can DIGITS) [--trust PATH]... [--bac-only | --allow-bac-fallback]
+//! [--challenge HEX | --no-aa] [--out DIR] [--apdu-log FILE] [--wait SECS] [--json]`
 //!
 //! Waits for a card, reads it with a progress bar (resuming when the card is taken off the
-//! reader and put back), verifies what was read and prints the summary or the JSON of the CLI
-//! contract. `--out DIR` writes every file read as raw bytes (`COM.bin`, `SOD.bin`,
-//! `DG1.bin`, …) and `report.json`. Reader problems (no pcscd, no reader, no card, card pulled
-//! out) exit 3 with one line saying what to do.
+//! reader and put back), verifies what was read — against the `--trust` store, which
+//! `verify --trust` shares — and prints the summary or the JSON of the CLI contract. Access is
+//! PACE when the chip offers it (BAC otherwise, or with `--bac-only`); a CAN opens by PACE
+//! only. Active Authentication runs when the chip has DG15, with `--challenge` or 8 random
+//! bytes. `--out DIR` writes every file read as raw bytes (`COM.bin`, `SOD.bin`, `DG1.bin`,
+//! …) and `report.json`, which `idproof verify DIR --trust …` checks offline. Reader problems
+//! (no pcscd, no reader, no card, card pulled out) exit 3 with one line saying what to do.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -15,12 +19,13 @@ use std::time::{Duration, Instant};
 
 use idproof_core::ErrorCode;
 use idproof_core::mrz::{Mrz, MrzKey};
-use idproof_core::reader::{AccessKey, ReadOptions, ReadSession};
+use idproof_core::reader::{AccessKey, AccessPolicy, Can, ReadOptions, ReadSession};
 use idproof_core::report::Verdict;
-use idproof_core::verify::verify_read;
+use idproof_core::verify::verify;
 use idproof_pcsc::{PcscError, ReadFailure, Readers, ResumeEvent, ResumePolicy, read_resuming};
 use rand_core::{OsRng, UnwrapErr};
 
+use super::trust::TrustArgs;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_READER, EXIT_USAGE};
 use crate::apdu_log::LoggingTransport;
 use crate::output::{Human, Outcome, ReadOutput, progress_bar, show_progress};
@@ -46,13 +51,23 @@ pub struct Args {
     /// Date of expiry, YYMMDD.
     #[arg(long, value_name = "YYMMDD", requires = "doc_number")]
     pub expiry: Option<String>,
-    /// The card access number (PACE; not supported yet).
-    #[arg(long, value_name = "CAN")]
-    pub can: Option<String>,
+    /// The card access number printed on the document (6 to 10 digits), instead of the MRZ:
+    /// opens the chip by PACE only (no BAC), as ID cards that take no MRZ key need.
+    #[arg(long, value_name = "DIGITS", value_parser = parse_can,
+          conflicts_with_all = ["bac_only", "allow_bac_fallback"])]
+    pub can: Option<Can>,
+    #[command(flatten)]
+    pub trust: TrustArgs,
+    #[command(flatten)]
+    pub access: AccessArgs,
     /// Run Active Authentication with this challenge (16 hex digits = 8 bytes, e.g. a
     /// server's nonce) when the chip has DG15; the JSON then carries challenge and signature.
-    #[arg(long, value_name = "HEX", value_parser = parse_challenge)]
+    /// Default: 8 random bytes from the operating system.
+    #[arg(long, value_name = "HEX", value_parser = parse_challenge, conflicts_with = "no_aa")]
     pub challenge: Option<[u8; 8]>,
+    /// Do not run Active Authentication.
+    #[arg(long)]
+    pub no_aa: bool,
     /// Write every file read (`COM.bin`, `SOD.bin`, `DG1.bin`, …) and `report.json` here.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -67,15 +82,41 @@ pub struct Args {
     pub json: bool,
 }
 
+/// Which access protocols a read may use (core `AccessPolicy`, `allow_bac_fallback`).
+#[derive(Debug, clap::Args)]
+pub struct AccessArgs {
+    /// Open the chip with BAC even when it offers PACE (for chips whose PACE is broken).
+    #[arg(long, conflicts_with = "allow_bac_fallback")]
+    pub bac_only: bool,
+    /// When PACE fails on a chip that also takes BAC, try BAC instead of failing. Off by
+    /// default: a silent fallback lets whoever breaks PACE force the weaker protocol.
+    #[arg(long)]
+    pub allow_bac_fallback: bool,
+}
+
+impl Args {
+    /// The session options the flags ask for (before the reader's capabilities bound them).
+    fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            access: if self.access.bac_only {
+                AccessPolicy::BacOnly
+            } else {
+                AccessPolicy::Auto
+            },
+            allow_bac_fallback: self.access.allow_bac_fallback,
+            active_authentication: if self.no_aa {
+                None
+            } else {
+                Some(self.challenge.unwrap_or_else(super::random_challenge))
+            },
+            ..ReadOptions::default()
+        }
+    }
+}
+
 /// Runs `idproof read` and returns the exit code.
 pub fn run(args: &Args) -> u8 {
     let human = Human::new(args.json);
-    if args.can.is_some() {
-        eprintln!(
-            "error: --can is not supported yet (it needs PACE, which is not implemented); use --mrz or --doc-number/--birth/--expiry"
-        );
-        return EXIT_USAGE;
-    }
     let (key, mrz) = match access_key(args) {
         Ok(k) => k,
         Err((code, detail)) => return key_error(args.json, code, &detail),
@@ -94,6 +135,25 @@ pub fn run(args: &Args) -> u8 {
         },
         None => None,
     };
+    // Trust input is checked before the reader is touched: a typo is exit 2 at once.
+    let trust = match args.trust.load() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let trust_given = !args.trust.trust.is_empty();
+    if trust_given {
+        let brief = trust.brief();
+        human.line(&format!(
+            "idproof read: trusting {} CSCA/link certificates, {} CRLs",
+            brief.certificates, brief.crls
+        ));
+        for refused in &brief.refused {
+            eprintln!("warning: {refused}");
+        }
+    }
 
     let readers = match Readers::establish() {
         Ok(r) => r,
@@ -124,10 +184,7 @@ pub fn run(args: &Args) -> u8 {
         hex::encode_upper(transport.inner().atr())
     ));
 
-    let options = capabilities.read_options(ReadOptions {
-        active_authentication: args.challenge,
-        ..ReadOptions::default()
-    });
+    let options = capabilities.read_options(args.read_options());
     let mut session = ReadSession::new(key, options, Box::new(UnwrapErr(OsRng)));
     let bar = progress_bar();
     let policy = ResumePolicy {
@@ -152,7 +209,7 @@ pub fn run(args: &Args) -> u8 {
 
     let outcome = match result {
         Ok(document) => {
-            let report = verify_read(&document, mrz.as_ref());
+            let report = verify(&document, &trust.store, super::now(), mrz.as_ref());
             Outcome::Read(Box::new(document), report)
         }
         Err(ReadFailure::Reader(e)) => return reader_error(args.json, &e),
@@ -171,6 +228,9 @@ pub fn run(args: &Args) -> u8 {
     };
     let mut output = ReadOutput::new(None, Some(&reader), &outcome, session.stats());
     output.elapsed_ms = Some(u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX));
+    if trust_given {
+        output.trust = Some(trust.brief());
+    }
     let json = match serde_json::to_string_pretty(&output) {
         Ok(json) => json,
         Err(e) => {
@@ -193,11 +253,23 @@ pub fn run(args: &Args) -> u8 {
     {
         human.line(&format!("  Saved to        {}", dir.display()));
     }
-    if output.verdict == Verdict::Failed {
-        EXIT_FAILED
-    } else {
-        EXIT_OK
+    exit_code(output.verdict, trust_given)
+}
+
+/// `failed` exits 1. With `--trust` the read is also a verification, so it exits like
+/// `verify`: 0 only for `authentic` (`incomplete` is not proven authentic, 1). Without
+/// `--trust` the chain cannot be checked, so `incomplete` is the expected end of a good read.
+fn exit_code(verdict: Verdict, trust_given: bool) -> u8 {
+    match verdict {
+        Verdict::Authentic => EXIT_OK,
+        Verdict::Incomplete if !trust_given => EXIT_OK,
+        Verdict::Incomplete | Verdict::Failed => EXIT_FAILED,
     }
+}
+
+/// `--can`: 6 to 10 digits (ICAO 9303-11 §4.4.1), checked before any reader is touched.
+fn parse_can(text: &str) -> Result<Can, String> {
+    Can::new(text).map_err(|e| e.detail)
 }
 
 /// `--challenge`: exactly 8 bytes in hex (ICAO 9303-11 RND.IFD).
@@ -210,6 +282,9 @@ fn parse_challenge(text: &str) -> Result<[u8; 8], String> {
 
 /// The access key, and the full MRZ when one was given (for the DG1 = MRZ check).
 fn access_key(args: &Args) -> Result<(AccessKey, Option<Mrz>), (ErrorCode, String)> {
+    if let Some(can) = &args.can {
+        return Ok((AccessKey::Can(can.clone()), None));
+    }
     if !args.mrz.is_empty() {
         let mrz = Mrz::parse_lines(&args.mrz).map_err(|e| (ErrorCode::MrzFormat, e.to_string()))?;
         return Ok((AccessKey::Mrz(MrzKey::from_mrz(&mrz)), Some(mrz)));
@@ -218,7 +293,7 @@ fn access_key(args: &Args) -> Result<(AccessKey, Option<Mrz>), (ErrorCode, Strin
     else {
         return Err((
             ErrorCode::Usage,
-            "give --mrz, or --doc-number with --birth and --expiry".to_owned(),
+            "give --mrz, --doc-number with --birth and --expiry, or --can".to_owned(),
         ));
     };
     let key =
@@ -271,4 +346,70 @@ fn write_out(
         std::fs::write(dir.join(name), bytes)?;
     }
     std::fs::write(dir.join("report.json"), format!("{report_json}\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn options(extra: &[&str]) -> ReadOptions {
+        let argv = [&["idproof-read", "--can", "123456"][..], extra].concat();
+        Cli::try_parse_from(argv).unwrap().args.read_options()
+    }
+
+    #[test]
+    fn access_flags_map_to_the_core_policy() {
+        let default = options(&[]);
+        assert_eq!(default.access, AccessPolicy::Auto);
+        assert!(!default.allow_bac_fallback);
+        assert!(default.chip_authentication);
+        let argv = ["idproof-read", "--mrz", "P<UTO", "--bac-only"];
+        let bac = Cli::try_parse_from(argv).unwrap().args.read_options();
+        assert_eq!(bac.access, AccessPolicy::BacOnly);
+        let argv = ["idproof-read", "--mrz", "P<UTO", "--allow-bac-fallback"];
+        let fallback = Cli::try_parse_from(argv).unwrap().args.read_options();
+        assert_eq!(fallback.access, AccessPolicy::Auto);
+        assert!(fallback.allow_bac_fallback);
+    }
+
+    #[test]
+    fn active_authentication_runs_with_the_given_or_a_fresh_random_challenge() {
+        assert_eq!(
+            options(&["--challenge", "0102030405060708"]).active_authentication,
+            Some([1, 2, 3, 4, 5, 6, 7, 8])
+        );
+        assert_eq!(options(&["--no-aa"]).active_authentication, None);
+        let a = options(&[]).active_authentication.unwrap();
+        let b = options(&[]).active_authentication.unwrap();
+        assert_ne!(a, b, "a fresh challenge per read");
+    }
+
+    #[test]
+    fn with_trust_only_authentic_exits_0() {
+        assert_eq!(exit_code(Verdict::Authentic, true), EXIT_OK);
+        assert_eq!(exit_code(Verdict::Incomplete, true), EXIT_FAILED);
+        assert_eq!(exit_code(Verdict::Failed, true), EXIT_FAILED);
+        assert_eq!(exit_code(Verdict::Authentic, false), EXIT_OK);
+        assert_eq!(exit_code(Verdict::Incomplete, false), EXIT_OK);
+        assert_eq!(exit_code(Verdict::Failed, false), EXIT_FAILED);
+    }
+
+    #[test]
+    fn the_can_is_checked_and_kept_redacted() {
+        let argv = ["idproof-read", "--can", " 0123456789 "];
+        let cli = Cli::try_parse_from(argv).unwrap();
+        assert_eq!(cli.args.can.as_ref().map(Can::digits), Some("0123456789"));
+        assert!(!format!("{cli:?}").contains("0123456789"));
+        let (key, mrz) = access_key(&cli.args).unwrap();
+        assert!(matches!(key, AccessKey::Can(_)));
+        assert!(mrz.is_none());
+    }
 }

@@ -1,4 +1,5 @@
-//! `idproof trust inspect PATH [--json]`, and the trust loader `verify --trust` shares.
+//! `idproof trust inspect PATH [--json]`, and the trust options and loader that `verify` and
+//! `read` share ([`TrustArgs`]: `--trust PATH…`, `--trust-unverified-lists`).
 //!
 //! Files are recognised by content (certificate DER/PEM, CRL, CMS master list, ICAO PKD
 //! LDIF), not by name; a folder contributes every file in it. Certificates load first, then
@@ -42,9 +43,47 @@ pub struct InspectArgs {
     json: bool,
 }
 
+/// `--trust PATH…` and `--trust-unverified-lists`, flattened into every command that
+/// verifies a document (`verify`, `read`), so they accept exactly the same trust input.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TrustArgs {
+    /// Trust input: master lists, CSCA certificates (DER/PEM), CRLs, ICAO PKD LDIF, or a
+    /// folder of them. Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub trust: Vec<PathBuf>,
+    /// Trust master lists as they are, without verifying their signer against a CSCA given.
+    #[arg(long)]
+    pub trust_unverified_lists: bool,
+}
+
+impl TrustArgs {
+    /// Loads the trust input (an empty store when no `--trust` was given).
+    pub fn load(&self) -> Result<Loaded, LoadError> {
+        load(&self.trust, self.trust_unverified_lists)
+    }
+}
+
 /// Why trust files could not be loaded: a usage/input error (exit 2).
 #[derive(Debug)]
 pub struct LoadError(pub String);
+
+impl std::fmt::Display for LoadError {
+    /// `--trust PATH: why`, as printed after `error: `.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "--trust {}", self.0)
+    }
+}
+
+/// JSON `trust`: what the store holds and which sources it refused.
+#[derive(Debug, Serialize)]
+pub struct TrustBrief {
+    /// CSCA and link certificates.
+    pub certificates: usize,
+    /// CRLs.
+    pub crls: usize,
+    /// The refused sources' details (master lists that did not verify).
+    pub refused: Vec<String>,
+}
 
 /// A trust store and the sources it refused (master lists that did not verify).
 #[derive(Debug)]
@@ -72,6 +111,18 @@ fn files_of(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
         Ok(out)
     } else {
         Ok(vec![path.to_path_buf()])
+    }
+}
+
+impl Loaded {
+    /// The store's counts and the refused sources, for JSON and the human summary.
+    pub fn brief(&self) -> TrustBrief {
+        let summary = self.store.summary();
+        TrustBrief {
+            certificates: summary.certificates,
+            crls: summary.crls,
+            refused: self.refused.iter().map(|f| f.detail.clone()).collect(),
+        }
     }
 }
 

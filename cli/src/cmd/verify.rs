@@ -15,7 +15,7 @@ use idproof_core::report::{Report, Verdict};
 use idproof_core::verify::verify_files;
 use serde::Serialize;
 
-use super::trust::{LoadError, load};
+use super::trust::{TrustArgs, TrustBrief};
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 
 /// Arguments of `idproof verify`.
@@ -24,17 +24,12 @@ pub struct Args {
     /// Dumped files (EF.COM, EF.SOD, DG1…DG16) or folders holding them.
     #[arg(value_name = "DIR|FILE", required = true)]
     paths: Vec<PathBuf>,
-    /// Trust input: master lists, CSCA certificates (DER/PEM), CRLs, ICAO PKD LDIF, or a
-    /// folder of them. Repeatable.
-    #[arg(long, value_name = "PATH")]
-    trust: Vec<PathBuf>,
+    #[command(flatten)]
+    trust: TrustArgs,
     /// Verification date (YYYY-MM-DD, UTC midnight); default now. It judges certificates only
     /// when the SOD has no signingTime, and CRL freshness.
     #[arg(long, value_name = "YYYY-MM-DD")]
     at: Option<String>,
-    /// Trust master lists as they are, without verifying their signer against a CSCA given.
-    #[arg(long)]
-    trust_unverified_lists: bool,
     /// Print one JSON object on stdout; human output goes to stderr.
     #[arg(long)]
     json: bool,
@@ -54,13 +49,6 @@ struct VerifyOutput<'a> {
     at: Time,
     files: Vec<FileEntry>,
     trust: TrustBrief,
-}
-
-#[derive(Debug, Serialize)]
-struct TrustBrief {
-    certificates: usize,
-    crls: usize,
-    refused: Vec<String>,
 }
 
 /// The files to verify: each FILE named (`explicit`), and every file in each DIR.
@@ -134,17 +122,16 @@ pub fn run(args: &Args) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let loaded = match load(&args.trust, args.trust_unverified_lists) {
+    let loaded = match args.trust.load() {
         Ok(l) => l,
-        Err(LoadError(msg)) => {
-            eprintln!("error: --trust {msg}");
+        Err(e) => {
+            eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     };
     let bytes: BTreeMap<LdsFile, Vec<u8>> =
         files.iter().map(|(k, (_, b))| (*k, b.clone())).collect();
     let report = verify_files(&bytes, &loaded.store, at, None);
-    let summary = loaded.store.summary();
     let output = VerifyOutput {
         verdict: report.verdict,
         failures: &report.failures,
@@ -157,11 +144,7 @@ pub fn run(args: &Args) -> u8 {
                 file: k.name(),
             })
             .collect(),
-        trust: TrustBrief {
-            certificates: summary.certificates,
-            crls: summary.crls,
-            refused: loaded.refused.iter().map(|f| f.detail.clone()).collect(),
-        },
+        trust: loaded.brief(),
     };
     if args.json {
         match serde_json::to_string_pretty(&output) {
