@@ -349,3 +349,71 @@ fn the_simulator_exposes_its_csca_and_can() {
     let sim = Simulator::new("specimen".into()).expect("simulator");
     assert_eq!(sim.can().expect("can"), None);
 }
+
+fn data(path: &str) -> Vec<u8> {
+    let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/data")
+        .join(path);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn master_lists_and_crls_load_through_the_ffi_store() {
+    let ml = data("pki/master-lists/NL_MASTERLIST_20211207.mls");
+    // Its signing CSCA is not in the store yet: refused, nothing added.
+    let store = TrustStore::new();
+    let err = store
+        .add_master_list(ml.clone(), MasterListPolicy::VerifyWithStore, "nl".into())
+        .unwrap_err();
+    assert!(matches!(err, IdProofError::InvalidInput { .. }), "{err:?}");
+    assert_eq!(err.code(), "TRUST_UNVERIFIED");
+    assert_eq!(store.summary().expect("summary").certificates, 0);
+
+    store
+        .add_certificate(data("pki/csca/NL_CSCA_serial6_2021.cer"), "nl-csca".into())
+        .expect("NL CSCA");
+    let source = store
+        .add_master_list(ml, MasterListPolicy::VerifyWithStore, "nl".into())
+        .expect("verified list");
+    assert_eq!(source.kind, TrustFileKind::MasterList);
+    assert_eq!(source.certificates, 306);
+    assert_eq!(
+        source.verification,
+        CheckStatus::Passed,
+        "{}",
+        source.detail
+    );
+
+    let crl = store
+        .add_crl(data("pki/csca/COL.crl"), "COL.crl".into())
+        .expect("CRL");
+    assert_eq!(crl.kind, TrustFileKind::Crl);
+    assert_eq!(crl.verification, CheckStatus::Passed, "{}", crl.detail);
+    let summary = store.summary().expect("summary");
+    assert_eq!(summary.crls, 1);
+    let co = summary
+        .countries
+        .iter()
+        .find(|c| c.country == "CO")
+        .expect("CO");
+    assert_eq!(co.crls, 1);
+    assert_eq!(
+        summary
+            .sources
+            .iter()
+            .map(|s| s.label.as_str())
+            .collect::<Vec<_>>(),
+        ["nl-csca", "nl", "COL.crl"]
+    );
+
+    // Trusted as is on the caller's word: added, verification not performed.
+    let as_is = TrustStore::new()
+        .add_master_list(
+            data("pki/master-lists/NL_MASTERLIST_20211207.mls"),
+            MasterListPolicy::TrustAsIs,
+            "nl".into(),
+        )
+        .expect("as is");
+    assert_eq!(as_is.verification, CheckStatus::NotPerformed);
+    assert_eq!(as_is.certificates, 306);
+}
