@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use idproof_core::codec::StatusWord;
 use idproof_core::lds::{self, DataGroup, Dg1, Dg2, Dg11, LdsFile};
 use idproof_core::mrz::Mrz;
 use idproof_core::reader;
@@ -10,6 +11,7 @@ use idproof_core::{Error, ErrorCode};
 
 use crate::error::IdProofError;
 use crate::mrz::MrzInfo;
+use crate::session::aa_challenge;
 
 /// The access-control protocol that opened the chip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -123,6 +125,64 @@ impl From<&ChipEvidence> for reader::ChipEvidence {
     }
 }
 
+/// The chip's answer to INTERNAL AUTHENTICATE.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum AaResponse {
+    /// The signature it returned (unchecked: `verify` checks it against DG15).
+    Signature {
+        /// The signature bytes (ISO 9796-2 for RSA, plain r‖s for ECDSA).
+        signature: Vec<u8>,
+    },
+    /// It refused with this status word (e.g. `0x6D00`); a chip with DG15 must sign, so
+    /// `verify` fails Active Authentication (`AA_FAILED`).
+    Refused {
+        /// SW1 SW2.
+        status_word: u16,
+    },
+}
+
+/// One Active Authentication exchange: the challenge sent and what the chip answered. A
+/// server that gave the challenge can re-check it with DG15 and EF.SOD.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AaExchange {
+    /// The 8-byte challenge of `ReadOptions.active_authentication_challenge`.
+    pub challenge: Vec<u8>,
+    /// The chip's answer.
+    pub response: AaResponse,
+}
+
+impl From<&reader::AaExchange> for AaExchange {
+    fn from(e: &reader::AaExchange) -> Self {
+        Self {
+            challenge: e.challenge.to_vec(),
+            response: match &e.response {
+                reader::AaResponse::Signature(signature) => AaResponse::Signature {
+                    signature: signature.clone(),
+                },
+                reader::AaResponse::Refused(sw) => AaResponse::Refused { status_word: sw.0 },
+            },
+        }
+    }
+}
+
+impl TryFrom<&AaExchange> for reader::AaExchange {
+    type Error = IdProofError;
+
+    fn try_from(e: &AaExchange) -> Result<Self, IdProofError> {
+        Ok(Self {
+            challenge: aa_challenge(&e.challenge)?,
+            response: match &e.response {
+                AaResponse::Signature { signature } => {
+                    reader::AaResponse::Signature(signature.clone())
+                }
+                AaResponse::Refused { status_word } => {
+                    reader::AaResponse::Refused(StatusWord(*status_word))
+                }
+            },
+        })
+    }
+}
+
 /// Traffic counters of the read.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ReadStats {
@@ -218,6 +278,8 @@ pub struct Document {
     pub access: AccessInfo,
     /// Anti-clone evidence (Chip Authentication, PACE-CAM) for verification.
     pub chip: ChipEvidence,
+    /// Active Authentication, when a challenge was set and DG15 was read.
+    pub active_authentication: Option<AaExchange>,
     /// Traffic counters.
     pub stats: ReadStats,
     /// DG1's MRZ, parsed (`None` if DG1 was not read or does not parse: see `problems`).
@@ -284,6 +346,7 @@ impl Document {
                 pace_offered: d.access.pace_offered,
             },
             chip: ChipEvidence::from(&d.chip),
+            active_authentication: d.active_authentication.as_ref().map(AaExchange::from),
             stats: ReadStats {
                 apdus: d.stats.apdus as u64,
                 bytes_sent: d.stats.bytes_sent as u64,
@@ -316,7 +379,9 @@ impl Document {
             .collect()
     }
 
-    /// The core document of this record (for `verify_read`).
+    /// The core document of this record (for `verify` and `verify_read`). Throws `USAGE` for
+    /// a file name that is no LDS file or an Active Authentication challenge that is not 8
+    /// bytes.
     pub(crate) fn to_core(&self) -> Result<reader::Document, IdProofError> {
         Ok(reader::Document {
             files: self.core_files()?,
@@ -326,7 +391,7 @@ impl Document {
                     AccessProtocol::Bac => reader::AccessProtocol::Bac,
                     AccessProtocol::Pace => reader::AccessProtocol::Pace,
                 },
-                mapping: None,
+                mapping: self.access.mapping.as_deref().and_then(pace_mapping),
                 password: match self.access.password {
                     PasswordKind::Mrz => reader::PasswordKind::Mrz,
                     PasswordKind::Can => reader::PasswordKind::Can,
@@ -351,10 +416,18 @@ impl Document {
                 extended_length_used: self.stats.extended_length_used,
                 largest_chunk: usize::try_from(self.stats.largest_chunk).unwrap_or(usize::MAX),
             },
-            // Not carried across the FFI yet: Active Authentication is not offered to apps.
-            active_authentication: None,
+            active_authentication: self
+                .active_authentication
+                .as_ref()
+                .map(reader::AaExchange::try_from)
+                .transpose()?,
         })
     }
+}
+
+/// The core's name of a PACE mapping (`GM`, `IM`, `CAM`), if it is one.
+fn pace_mapping(name: &str) -> Option<&'static str> {
+    ["GM", "IM", "CAM"].into_iter().find(|m| *m == name)
 }
 
 /// The file with this stable name (`LdsFile::name`), if any.

@@ -16,8 +16,8 @@ pub const INTERNAL: &str = "INTERNAL";
 /// Why a call into idproof failed. Kotlin: `IdProofException.*`; Swift: `IdProofError.*`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum IdProofError {
-    /// The chip refused the access key (`ACCESS_DENIED`): the MRZ was misread or mistyped.
-    /// Remedy: re-scan the MRZ or correct the fields.
+    /// The chip refused the access key (`ACCESS_DENIED`): the MRZ or CAN was misread or
+    /// mistyped. Remedy: re-scan the MRZ or correct the fields or CAN.
     #[error("{code}: {detail}")]
     AccessDenied {
         /// Stable code.
@@ -35,7 +35,7 @@ pub enum IdProofError {
         detail: String,
     },
     /// The chip needs something this version cannot do, or the caller asked for it
-    /// (`UNSUPPORTED`; e.g. a CAN until PACE is available). Remedy: tell the user which.
+    /// (`UNSUPPORTED`; e.g. a CAN for a chip without PACE). Remedy: tell the user which.
     #[error("{code}: {detail}")]
     Unsupported {
         /// Stable code.
@@ -43,8 +43,9 @@ pub enum IdProofError {
         /// For logs.
         detail: String,
     },
-    /// The caller's input is wrong (`MRZ_FORMAT`, `MRZ_CHECK_DIGIT`, `USAGE`). Remedy: fix
-    /// the input (re-scan) or the call sequence.
+    /// The caller's input is wrong (`MRZ_FORMAT`, `MRZ_CHECK_DIGIT`, `USAGE`; from a
+    /// `TrustStore`, `TRUST_UNVERIFIED` for a master list whose signer is not trusted yet).
+    /// Remedy: fix the input (re-scan) or the call sequence.
     #[error("{code}: {detail}")]
     InvalidInput {
         /// Stable code.
@@ -52,8 +53,9 @@ pub enum IdProofError {
         /// For logs.
         detail: String,
     },
-    /// The chip or its data misbehaved (`CHIP_PROTOCOL`, `SECURE_MESSAGING`, `LDS_FORMAT`):
-    /// a broken, unusual or forged chip. Remedy: retry once, then report.
+    /// The chip or its data misbehaved (`CHIP_PROTOCOL`, `SECURE_MESSAGING`, `LDS_FORMAT`,
+    /// `PACE_FAILED`, `CA_FAILED` for a chip that fails Chip Authentication, i.e. a likely
+    /// clone): a broken, unusual or forged chip. Remedy: retry once, then report.
     #[error("{code}: {detail}")]
     Chip {
         /// Stable code.
@@ -174,6 +176,10 @@ mod tests {
             (ErrorCode::LdsFormat, "Chip"),
             (ErrorCode::Transport, "Transport"),
             (ErrorCode::Usage, "InvalidInput"),
+            (ErrorCode::PaceFailed, "Chip"),
+            (ErrorCode::Signature, "Chip"),
+            (ErrorCode::CaFailed, "Chip"),
+            (ErrorCode::AaFailed, "Chip"),
         ];
         for (code, variant) in cases {
             let e = IdProofError::from(Error::new(code, "d"));

@@ -3,7 +3,9 @@
 //! Holds no logic: each export converts its arguments, calls the core and converts the result.
 //! - [`ReadSession`]: the sans-IO read, stepped by the platform's own I/O loop
 //!   (`android/`, `ios/`), so no callback crosses the boundary;
-//! - [`parse_mrz`], [`verify_read`], [`default_read_options`];
+//! - [`parse_mrz`], [`default_read_options`], [`new_active_authentication_challenge`];
+//! - [`TrustStore`] (CSCA certificates, master lists, CRLs, LDIF) and [`verify()`], the full
+//!   verification (passive, chip and active authentication); [`verify_read`] without trust;
 //! - [`IdProofError`]: one typed error carrying the core's stable code; every export runs inside
 //!   `catch_unwind`, so a panic arrives as `IdProofError::Internal`, never as an abort;
 //! - feature `simulator`: [`simulator::VirtualPassport`], a virtual chip for foreign-language tests.
@@ -19,16 +21,23 @@ pub mod mrz;
 pub mod session;
 #[cfg(feature = "simulator")]
 pub mod simulator;
+pub mod trust;
 pub mod verify;
 
-pub use document::{AccessInfo, Document, FaceImage, ImageFormat, PersonalDetails, ReadStats};
+pub use document::{
+    AaExchange, AaResponse, AccessInfo, AccessProtocol, ChipAuthEvidence, ChipEvidence, Document,
+    FaceImage, ImageFormat, PaceCamEvidence, PasswordKind, PersonalDetails, ReadStats,
+};
 pub use error::IdProofError;
 pub use mrz::{MrzInfo, parse_mrz};
 pub use session::{
     AccessKey, ExtendedLength, ReadOptions, ReadPhase, ReadProgress, ReadSession, ReadStep,
-    default_read_options,
+    default_read_options, new_active_authentication_challenge,
 };
-pub use verify::{Check, CheckStatus, Verdict, VerificationReport, verify_read};
+pub use trust::{
+    CountryTrust, MasterListPolicy, TrustFileKind, TrustSource, TrustStore, TrustSummary,
+};
+pub use verify::{Check, CheckStatus, Verdict, VerificationReport, verify, verify_read};
 
 /// The version of idproof these bindings wrap.
 #[uniffi::export]

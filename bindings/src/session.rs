@@ -80,6 +80,13 @@ pub struct ReadOptions {
     /// After PACE *failed*, try BAC (off: a silent downgrade would help an attacker).
     #[uniffi(default = false)]
     pub allow_bac_fallback: bool,
+    /// Active Authentication: the 8-byte challenge the chip signs with its DG15 key (a nonce
+    /// from the server that will check the answer, or `new_active_authentication_challenge()`).
+    /// `None`: no Active Authentication. Any length but 8 is a `USAGE` error. The challenge
+    /// and the chip's answer come back in `Document.active_authentication`; `verify` checks
+    /// them.
+    #[uniffi(default = None)]
+    pub active_authentication_challenge: Option<Vec<u8>>,
 }
 
 impl Default for ReadOptions {
@@ -102,6 +109,7 @@ impl From<reader::ReadOptions> for ReadOptions {
             max_file_len: u32::try_from(o.max_file_len).unwrap_or(u32::MAX),
             chip_authentication: o.chip_authentication,
             allow_bac_fallback: o.allow_bac_fallback,
+            active_authentication_challenge: o.active_authentication.map(|c| c.to_vec()),
         }
     }
 }
@@ -126,6 +134,10 @@ impl TryFrom<ReadOptions> for reader::ReadOptions {
                     .collect::<Result<Vec<_>, _>>()?,
             ),
         };
+        let active_authentication = o
+            .active_authentication_challenge
+            .map(|c| aa_challenge(&c))
+            .transpose()?;
         Ok(reader::ReadOptions {
             data_groups,
             extended_length: match o.extended_length {
@@ -136,17 +148,43 @@ impl TryFrom<ReadOptions> for reader::ReadOptions {
             max_file_len: o.max_file_len as usize,
             chip_authentication: o.chip_authentication,
             allow_bac_fallback: o.allow_bac_fallback,
-            // Not offered across the FFI yet.
-            active_authentication: None,
+            active_authentication,
             ..reader::ReadOptions::default()
         })
     }
 }
 
-/// The default read options (everything in EF.COM, extended length when possible).
+/// An Active Authentication challenge: exactly 8 bytes, else a `USAGE` error.
+pub(crate) fn aa_challenge(bytes: &[u8]) -> Result<[u8; 8], IdProofError> {
+    <[u8; 8]>::try_from(bytes).map_err(|_| {
+        IdProofError::from(Error::new(
+            ErrorCode::Usage,
+            format!(
+                "an Active Authentication challenge is 8 bytes, not {}",
+                bytes.len()
+            ),
+        ))
+    })
+}
+
+/// The default read options (everything in EF.COM, extended length when possible, Chip
+/// Authentication on, no BAC fallback, no Active Authentication).
 #[uniffi::export]
 pub fn default_read_options() -> ReadOptions {
     ReadOptions::default()
+}
+
+/// 8 random bytes from the operating system, for `ReadOptions.active_authentication_challenge`
+/// when no server supplies the nonce (the proof is then fresh for this app only).
+#[uniffi::export]
+pub fn new_active_authentication_challenge() -> Result<Vec<u8>, IdProofError> {
+    guard(|| {
+        let mut challenge = [0_u8; 8];
+        OsRng
+            .try_fill_bytes(&mut challenge)
+            .map_err(|e| IdProofError::internal(format!("the OS random generator failed: {e}")))?;
+        Ok(challenge.to_vec())
+    })
 }
 
 /// Where the read is.
@@ -154,7 +192,7 @@ pub fn default_read_options() -> ReadOptions {
 pub enum ReadPhase {
     /// Selecting the eMRTD application.
     Connecting,
-    /// Running access control (BAC).
+    /// Running access control (BAC or PACE).
     AccessControl,
     /// Reading `file`.
     Reading,
@@ -242,7 +280,8 @@ impl std::fmt::Debug for ReadSession {
 #[uniffi::export]
 impl ReadSession {
     /// A session that opens the chip with `key` and reads what `options` ask for. Throws
-    /// `InvalidInput` for a malformed MRZ or fields, `Unsupported` for a CAN (until PACE).
+    /// `InvalidInput` for a malformed MRZ, fields or CAN, a data group that does not exist or
+    /// an Active Authentication challenge that is not 8 bytes (`USAGE`).
     #[uniffi::constructor]
     pub fn new(key: AccessKey, options: ReadOptions) -> Result<Arc<Self>, IdProofError> {
         guard(|| {

@@ -1,5 +1,7 @@
 //! The fixtures' virtual passport as an FFI object (feature `simulator`), so Kotlin and Swift
-//! tests run a real read — BAC, secure messaging, every file — with no hardware.
+//! tests run a real read — BAC or PACE (GM/IM/CAM, MRZ or CAN), secure messaging, Chip and
+//! Active Authentication, every file — with no hardware, and verify it against the passport's
+//! test CSCA (`csca_der`).
 //!
 //! The chip answers APDUs like a card on a reader: `transmit` throws `TagLost` while the card
 //! is out of the field (profile `tag-loss-at-N`), `reconnect()` puts it back.
@@ -17,7 +19,8 @@ use crate::error::{IdProofError, guard, lock};
 /// panics surface as `IdProofError::Internal` in Kotlin and Swift.
 const PANIC_AT: &str = "panic-at-";
 
-/// A virtual eMRTD chip holding the ICAO specimen passport (ERIKSSON ANNA MARIA, Utopia).
+/// A virtual eMRTD chip holding the ICAO specimen passport (ERIKSSON ANNA MARIA, Utopia), or
+/// the specimen ID card for profiles that say so (`can-only`).
 #[derive(uniffi::Object)]
 pub struct VirtualPassport {
     inner: Mutex<Chip>,
@@ -73,6 +76,18 @@ impl VirtualPassport {
         guard(|| Ok(lock(&self.inner)?.passport.mrz.lines().to_vec()))
     }
 
+    /// The DER certificate of the test CSCA that signed this passport's Document Signer: add
+    /// it to a `TrustStore` and `verify` can reach `Authentic`.
+    pub fn csca_der(&self) -> Result<Vec<u8>, IdProofError> {
+        guard(|| Ok(lock(&self.inner)?.passport.document.pki.csca_der().to_vec()))
+    }
+
+    /// The card access number printed on the document, if its chip has one (`can-only`:
+    /// `123456`).
+    pub fn can(&self) -> Result<Option<String>, IdProofError> {
+        guard(|| Ok(lock(&self.inner)?.passport.document.security.can.clone()))
+    }
+
     /// Sends one command APDU and returns the response (data ‖ SW1 SW2). Throws `TagLost`
     /// while the card is out of the field.
     pub fn transmit(&self, apdu: Vec<u8>) -> Result<Vec<u8>, IdProofError> {
@@ -101,7 +116,8 @@ impl VirtualPassport {
 }
 
 /// The named chip profiles of [`VirtualPassport::new`] (`specimen`, `no-extended-length`,
-/// `tag-loss-at-12`, …).
+/// `modern-passport`, `pace-cam`, `can-only`, …). Also accepted, not listed: `tag-loss-at-N`,
+/// `panic-at-N` and the PACE matrix `pace-{gm|im|cam}-{group}-{cipher}`.
 #[uniffi::export]
 pub fn simulator_profile_names() -> Vec<String> {
     all_profiles()

@@ -1,17 +1,22 @@
 //! Verification across the FFI: a report of named checks with stable codes, never a boolean.
 //!
-//! What exists today is `verify_read`: the checks that need no trust store (the MRZ used for
-//! access, DG1 = that MRZ); passive authentication is reported `not_performed`, so the verdict
-//! is `incomplete`. The seam for passive authentication: a `TrustStore` object (CSCA
-//! certificates, master lists, CRLs, LDIF) and `verify(document, trust, at)` returning this
-//! same `VerificationReport`, exported here once core has them; `Check.name` and `Check.code`
-//! are strings so new checks and codes need no change to apps.
+//! `verify` runs every check of the core's `verify::verify` against a [`TrustStore`]: passive
+//! authentication (SOD signature, DSC → CSCA chain, revocation, data-group hashes, EF.COM), the
+//! MRZ used for access and DG1 = that MRZ, Chip Authentication / PACE-CAM from the read's
+//! evidence and Active Authentication from its exchange. `verify_read` is the same without a
+//! trust store: the chain is `not_performed`, so the verdict is never `authentic`.
+//! `Check.name` and `Check.code` are strings so new checks and codes need no change to apps.
 
+use std::sync::Arc;
+
+use idproof_core::asn1::Time;
 use idproof_core::mrz::Mrz;
 use idproof_core::report;
+use idproof_core::{Error, ErrorCode};
 
 use crate::document::Document;
 use crate::error::{IdProofError, guard};
+use crate::trust::TrustStore;
 
 /// The overall result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -33,6 +38,16 @@ pub enum CheckStatus {
     Failed,
     /// Could not run; `detail` says why. Never counts as passed.
     NotPerformed,
+}
+
+impl From<report::CheckStatus> for CheckStatus {
+    fn from(s: report::CheckStatus) -> Self {
+        match s {
+            report::CheckStatus::Passed => CheckStatus::Passed,
+            report::CheckStatus::Failed => CheckStatus::Failed,
+            report::CheckStatus::NotPerformed => CheckStatus::NotPerformed,
+        }
+    }
 }
 
 /// One check.
@@ -90,11 +105,7 @@ impl From<report::Report> for VerificationReport {
                 .into_iter()
                 .map(|c| Check {
                     name: c.name.as_str().to_owned(),
-                    status: match c.status {
-                        report::CheckStatus::Passed => CheckStatus::Passed,
-                        report::CheckStatus::Failed => CheckStatus::Failed,
-                        report::CheckStatus::NotPerformed => CheckStatus::NotPerformed,
-                    },
+                    status: c.status.into(),
                     code: c.code,
                     detail: c.detail,
                 })
@@ -103,9 +114,72 @@ impl From<report::Report> for VerificationReport {
     }
 }
 
-/// Checks a read document. `access_mrz` is the MRZ the chip was opened with (its lines), or
-/// `None` when it was opened with typed fields. Throws `InvalidInput` for a malformed MRZ or a
-/// file name in `document.files` that is not an LDS file.
+/// Verifies a read document against `trust_store` at `at_unix_seconds` (seconds since
+/// 1970-01-01T00:00:00Z, e.g. `Instant.now().epochSecond` / `Date().timeIntervalSince1970`):
+/// certificates are judged at the SOD's signingTime, and at this moment when it has none.
+/// `access_mrz` is the MRZ the chip was opened with (its lines), or `None` after typed fields or
+/// a CAN. The verdict is `Authentic` only when the SOD signature, the chain to a trusted CSCA
+/// and the data-group hashes passed (and DG1 matched the access MRZ, when one was given), and
+/// nothing failed; check `chip_authentication` and `active_authentication` for anti-cloning.
+/// Throws `InvalidInput` (`USAGE`, `MRZ_FORMAT`) for a malformed MRZ, a file name in
+/// `document.files` that is not an LDS file, an Active Authentication challenge that is not 8
+/// bytes, or a time outside years 1–9999.
+#[uniffi::export]
+pub fn verify(
+    document: Document,
+    trust_store: Arc<TrustStore>,
+    at_unix_seconds: i64,
+    access_mrz: Option<Vec<String>>,
+) -> Result<VerificationReport, IdProofError> {
+    guard(|| {
+        let core = document.to_core()?;
+        let mrz = access_mrz.map(|l| Mrz::parse_lines(&l)).transpose()?;
+        let at = time_from_unix(at_unix_seconds).ok_or_else(|| {
+            IdProofError::from(Error::new(
+                ErrorCode::Usage,
+                format!("{at_unix_seconds} seconds since 1970 is outside years 1–9999"),
+            ))
+        })?;
+        let report = trust_store
+            .with(|trust| idproof_core::verify::verify(&core, trust, at, mrz.as_ref()))?;
+        Ok(report.into())
+    })
+}
+
+/// The civil UTC time of a Unix timestamp (proleptic Gregorian, H. Hinnant's days-to-civil);
+/// `None` outside years 1–9999.
+fn time_from_unix(secs: i64) -> Option<Time> {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days.checked_add(719_468)?;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = era
+        .checked_mul(400)?
+        .checked_add(yoe + i64::from(month <= 2))?;
+    if !(1..=9999).contains(&year) {
+        return None;
+    }
+    Time::new(
+        u16::try_from(year).ok()?,
+        u8::try_from(month).ok()?,
+        u8::try_from(day).ok()?,
+        u8::try_from(rem / 3600).ok()?,
+        u8::try_from(rem % 3600 / 60).ok()?,
+        u8::try_from(rem % 60).ok()?,
+    )
+}
+
+/// Checks a read document without a trust store: like `verify` with an empty store, so the
+/// chain is `not_performed` and the verdict at best `Incomplete`. `access_mrz` is the MRZ the
+/// chip was opened with (its lines), or `None` when it was opened with typed fields or a CAN.
+/// Throws `InvalidInput` for a malformed MRZ or a file name in `document.files` that is not an
+/// LDS file.
 #[uniffi::export]
 pub fn verify_read(
     document: Document,
@@ -116,4 +190,25 @@ pub fn verify_read(
         let mrz = access_mrz.map(|l| Mrz::parse_lines(&l)).transpose()?;
         Ok(idproof_core::verify::verify_read(&core, mrz.as_ref()).into())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::time_from_unix;
+
+    #[test]
+    fn unix_time_converts_to_civil_time() {
+        let text = |s| time_from_unix(s).map(|t| t.to_string());
+        assert_eq!(text(0).as_deref(), Some("1970-01-01T00:00:00Z"));
+        assert_eq!(text(1_709_210_096).as_deref(), Some("2024-02-29T12:34:56Z"));
+        assert_eq!(text(-1).as_deref(), Some("1969-12-31T23:59:59Z"));
+        assert_eq!(
+            text(253_402_300_799).as_deref(),
+            Some("9999-12-31T23:59:59Z")
+        );
+        assert_eq!(text(253_402_300_800), None);
+        assert_eq!(text(-62_135_596_801), None);
+        assert_eq!(text(i64::MAX), None);
+        assert_eq!(text(i64::MIN), None);
+    }
 }

@@ -20,6 +20,12 @@ import Foundation
 ///
 /// Info.plist: `NFCReaderUsageDescription`, and `com.apple.developer.nfc.readersession.iso7816.select-identifiers`
 /// containing `A0000002471001`; entitlement `com.apple.developer.nfc.readersession.formats` with `TAG`.
+///
+/// **PACE** (MRZ or `.can(can:)`), Chip Authentication and Active Authentication
+/// (`ReadOptions(…, activeAuthenticationChallenge:)`) need nothing here beyond `sendCommand`:
+/// they are APDUs, and the core does the cryptography. ID cards that answer only PACE are
+/// reported by iOS 16+ only to sessions polling with `.pace` (entitlement format `PACE`); see
+/// README.md. Verify the returned document with `verify(document:trustStore:atUnixSeconds:accessMrz:)`.
 public final class IdProofReader: @unchecked Sendable {
     private let reconnectTimeout: TimeInterval
     private let maxReconnects: Int

@@ -10,17 +10,45 @@ final class ReadDriverTests: XCTestCase {
     ]
     let jp2Magic = Data([0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20])
 
+    let challenge = Data([0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF])
+
     func read(
         profile: String = "specimen",
         key: ((VirtualPassport) throws -> AccessKey)? = nil,
+        options: ReadOptions = defaultReadOptions(),
         progress: (ReadProgress) -> Void = { _ in }
     ) async throws -> (Document, SimulatorChannel) {
         let chip = try VirtualPassport(profile: profile)
         let channel = SimulatorChannel(chip)
         let accessKey = try key?(chip) ?? .mrz(lines: try chip.mrzLines())
-        let session = try ReadSession(key: accessKey, options: defaultReadOptions())
+        let session = try ReadSession(key: accessKey, options: options)
         let document = try await ReadDriver.read(session: session, channel: channel, progress: progress)
         return (document, channel)
+    }
+
+    /// A read of `profile` with Active Authentication, and a trust store holding its CSCA.
+    func readWithTrust(
+        profile: String,
+        key: ((VirtualPassport) throws -> AccessKey)? = nil
+    ) async throws -> (Document, TrustStore) {
+        let chip = try VirtualPassport(profile: profile)
+        let trust = TrustStore()
+        XCTAssertEqual(try trust.addCertificate(bytes: try chip.cscaDer(), label: "csca.der"), 1)
+        let accessKey = try key?(chip) ?? .mrz(lines: try chip.mrzLines())
+        let options = ReadOptions(extendedLength: .auto, activeAuthenticationChallenge: challenge)
+        let session = try ReadSession(key: accessKey, options: options)
+        let document = try await ReadDriver.read(session: session, channel: SimulatorChannel(chip))
+        return (document, trust)
+    }
+
+    func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+
+    func status(_ report: VerificationReport, _ name: String) -> CheckStatus? {
+        report.checks.first { $0.name == name }?.status
+    }
+
+    func code(_ report: VerificationReport, _ name: String) -> String? {
+        report.checks.first { $0.name == name }?.code
     }
 
     func assertSpecimen(_ doc: Document, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -100,11 +128,128 @@ final class ReadDriverTests: XCTestCase {
         }
     }
 
-    func testCanIsUnsupportedUntilPace() throws {
-        XCTAssertThrowsError(try ReadSession(key: .can(can: "123456"), options: defaultReadOptions())) { error in
-            guard case IdProofError.Unsupported(let code, _) = error else { return XCTFail("\(error)") }
+    func testACanOnABacOnlyChipIsUnsupportedAndAMalformedCanIsInvalid() async throws {
+        do {
+            _ = try await read(key: { _ in .can(can: "123456") })
+            XCTFail("read succeeded")
+        } catch IdProofError.Unsupported(let code, _) {
             XCTAssertEqual(code, "UNSUPPORTED")
         }
+        XCTAssertThrowsError(try ReadSession(key: .can(can: "12a"), options: defaultReadOptions())) { error in
+            guard case IdProofError.InvalidInput(let code, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(code, "USAGE")
+        }
+    }
+
+    func testModernPassportReadsByPaceCamAndVerifiesAuthentic() async throws {
+        let (doc, trust) = try await readWithTrust(profile: "modern-passport")
+        XCTAssertEqual(doc.mrz?.surname, "ERIKSSON")
+        XCTAssertEqual(doc.mrz?.lines, specimenMrz)
+        XCTAssertEqual(doc.access.protocol, .pace)
+        XCTAssertEqual(doc.access.mapping, "CAM")
+        XCTAssertEqual(doc.access.password, .mrz)
+        XCTAssertEqual(doc.access.cipher, "AES-128")
+        XCTAssertTrue(doc.access.paceOffered)
+        let ca = try XCTUnwrap(doc.chip.chipAuthentication)
+        XCTAssertTrue(ca.confirmed)
+        XCTAssertNil(ca.failure)
+        XCTAssertNotNil(doc.chip.paceCam)
+        let aa = try XCTUnwrap(doc.activeAuthentication)
+        XCTAssertEqual(aa.challenge, challenge)
+        guard case .signature = aa.response else { return XCTFail("\(aa.response)") }
+
+        let report = try verify(document: doc, trustStore: trust, atUnixSeconds: now(), accessMrz: specimenMrz)
+        XCTAssertEqual(report.verdict, .authentic, "\(report.failures)")
+        XCTAssertTrue(report.failures.isEmpty)
+        for name in ["sod_signature", "dsc_chain", "dg_hashes", "com_consistency", "mrz", "dg1_mrz_match",
+                     "chip_authentication", "active_authentication"] {
+            XCTAssertEqual(status(report, name), .passed, name)
+        }
+        // Without trust anchors the same document is never authentic.
+        let empty = try verify(document: doc, trustStore: TrustStore(), atUnixSeconds: now(), accessMrz: specimenMrz)
+        XCTAssertEqual(empty.verdict, .incomplete)
+        XCTAssertEqual(try verifyRead(document: doc, accessMrz: specimenMrz).verdict, .incomplete)
+    }
+
+    func testSpecimenBacReadWithActiveAuthenticationVerifiesAuthentic() async throws {
+        let (doc, trust) = try await readWithTrust(profile: "specimen")
+        try assertSpecimen(doc)
+        XCTAssertNil(doc.access.mapping)
+        XCTAssertNil(doc.chip.chipAuthentication)
+        let report = try verify(document: doc, trustStore: trust, atUnixSeconds: now(), accessMrz: specimenMrz)
+        XCTAssertEqual(report.verdict, .authentic, "\(report.failures)")
+        XCTAssertEqual(status(report, "active_authentication"), .passed)
+        // The BAC specimen has no DG14 and no PACE-CAM: nothing proves it is not a clone.
+        XCTAssertEqual(status(report, "chip_authentication"), .notPerformed)
+    }
+
+    func testCanOnlyCardReadsWithItsCanAndVerifiesAuthentic() async throws {
+        let (doc, trust) = try await readWithTrust(profile: "can-only") { chip in
+            .can(can: try XCTUnwrap(try chip.can()))
+        }
+        XCTAssertEqual(doc.access.protocol, .pace)
+        XCTAssertEqual(doc.access.password, .can)
+        XCTAssertEqual(doc.access.mapping, "GM")
+        XCTAssertEqual(doc.mrz?.format, "TD1")
+        XCTAssertEqual(doc.mrz?.surname, "ERIKSSON")
+        let report = try verify(document: doc, trustStore: trust, atUnixSeconds: now(), accessMrz: nil)
+        XCTAssertEqual(report.verdict, .authentic, "\(report.failures)")
+        XCTAssertEqual(status(report, "active_authentication"), .passed)
+        XCTAssertEqual(status(report, "mrz"), .notPerformed)
+    }
+
+    func testWrongCanIsAccessDenied() async throws {
+        do {
+            _ = try await read(profile: "can-only", key: { _ in .can(can: "654321") })
+            XCTFail("read succeeded")
+        } catch IdProofError.AccessDenied(let code, _) {
+            XCTAssertEqual(code, "ACCESS_DENIED")
+        }
+    }
+
+    func testAForgedActiveAuthenticationAnswerFailsVerification() async throws {
+        let (doc, trust) = try await readWithTrust(profile: "modern-passport")
+        let aa = try XCTUnwrap(doc.activeAuthentication)
+        guard case .signature(var signature) = aa.response else { return XCTFail("\(aa.response)") }
+        signature[signature.count - 1] ^= 0x01
+        let forged = Document(
+            files: doc.files, absent: doc.absent, access: doc.access, chip: doc.chip,
+            activeAuthentication: AaExchange(challenge: aa.challenge, response: .signature(signature: signature)),
+            stats: doc.stats, mrz: doc.mrz, faces: doc.faces, personalDetails: doc.personalDetails,
+            problems: doc.problems)
+        let report = try verify(document: forged, trustStore: trust, atUnixSeconds: now(), accessMrz: specimenMrz)
+        XCTAssertEqual(report.verdict, .failed)
+        XCTAssertEqual(code(report, "active_authentication"), "AA_FAILED")
+        XCTAssertEqual(report.failures.map(\.code), ["AA_FAILED"])
+    }
+
+    func testAnActiveAuthenticationChallengeIsEightBytes() throws {
+        let fresh = try newActiveAuthenticationChallenge()
+        XCTAssertEqual(fresh.count, 8)
+        XCTAssertNotEqual(fresh, try newActiveAuthenticationChallenge())
+        XCTAssertNil(defaultReadOptions().activeAuthenticationChallenge)
+        for size in [0, 7, 9] {
+            let options = ReadOptions(extendedLength: .auto, activeAuthenticationChallenge: Data(count: size))
+            XCTAssertThrowsError(try ReadSession(key: .can(can: "123456"), options: options)) { error in
+                guard case IdProofError.InvalidInput(let code, _) = error else { return XCTFail("\(error)") }
+                XCTAssertEqual(code, "USAGE")
+            }
+        }
+    }
+
+    func testTrustStoreRecognisesFilesAndRefusesJunk() throws {
+        let chip = try VirtualPassport(profile: "specimen")
+        let trust = TrustStore()
+        XCTAssertEqual(try trust.addFile(bytes: try chip.cscaDer(), policy: .verifyWithStore, label: "csca.der"), .certificate)
+        XCTAssertEqual(try trust.addCertificate(bytes: try chip.cscaDer(), label: "again"), 0)
+        XCTAssertThrowsError(try trust.addCertificate(bytes: Data("not a certificate".utf8), label: "junk")) { error in
+            guard case IdProofError.InvalidInput(let code, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(code, "USAGE")
+        }
+        let summary = try trust.summary()
+        XCTAssertEqual(summary.certificates, 1)
+        XCTAssertEqual(summary.countries.map(\.country), ["UT"])
+        XCTAssertEqual(summary.sources.map(\.label), ["csca.der", "again"])
     }
 
     func testProgressIsMonotonicAndEndsComplete() async throws {

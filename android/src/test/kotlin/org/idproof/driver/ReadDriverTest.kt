@@ -7,6 +7,8 @@ import kotlinx.coroutines.awaitCancellation
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.yield
+import java.time.Instant
+import org.idproof.ffi.AaResponse
 import org.idproof.ffi.AccessKey
 import org.idproof.ffi.AccessProtocol
 import org.idproof.ffi.CheckStatus
@@ -14,18 +16,27 @@ import org.idproof.ffi.Document
 import org.idproof.ffi.ExtendedLength
 import org.idproof.ffi.IdProofException
 import org.idproof.ffi.ImageFormat
+import org.idproof.ffi.MasterListPolicy
+import org.idproof.ffi.PasswordKind
+import org.idproof.ffi.ReadOptions
 import org.idproof.ffi.ReadPhase
 import org.idproof.ffi.ReadProgress
 import org.idproof.ffi.ReadSession
+import org.idproof.ffi.TrustFileKind
+import org.idproof.ffi.TrustStore
 import org.idproof.ffi.Verdict
+import org.idproof.ffi.VerificationReport
 import org.idproof.ffi.VirtualPassport
 import org.idproof.ffi.defaultReadOptions
+import org.idproof.ffi.newActiveAuthenticationChallenge
 import org.idproof.ffi.parseMrz
+import org.idproof.ffi.verify
 import org.idproof.ffi.verifyRead
 import org.junit.Assert.assertArrayEquals
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Assert.fail
 import org.junit.Test
@@ -38,17 +49,49 @@ class ReadDriverTest {
     )
     private val jp2Magic = byteArrayOf(0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20)
 
+    private val challenge = byteArrayOf(0x01, 0x23, 0x45, 0x67, 0x89.toByte(), 0xAB.toByte(), 0xCD.toByte(), 0xEF.toByte())
+
     private fun read(
         profile: String = "specimen",
         key: (VirtualPassport) -> AccessKey = { AccessKey.Mrz(it.mrzLines()) },
+        options: ReadOptions = defaultReadOptions(),
         onProgress: suspend (ReadProgress) -> Unit = {},
     ): Pair<Document, SimulatorChannel> = runBlocking {
         VirtualPassport(profile).use { chip ->
             val channel = SimulatorChannel(chip)
-            ReadSession(key(chip), defaultReadOptions()).use { session ->
+            ReadSession(key(chip), options).use { session ->
                 ReadDriver.read(session, channel, onProgress = onProgress) to channel
             }
         }
+    }
+
+    /** A read of [profile] with Active Authentication, and a trust store holding its CSCA. */
+    private fun readWithTrust(
+        profile: String,
+        key: (VirtualPassport) -> AccessKey = { AccessKey.Mrz(it.mrzLines()) },
+    ): Pair<Document, TrustStore> = runBlocking {
+        VirtualPassport(profile).use { chip ->
+            val trust = TrustStore()
+            assertEquals(1u, trust.addCertificate(chip.cscaDer(), "csca.der"))
+            val options = defaultReadOptions().copy(activeAuthenticationChallenge = challenge)
+            ReadSession(key(chip), options).use { session ->
+                ReadDriver.read(session, SimulatorChannel(chip)) to trust
+            }
+        }
+    }
+
+    private fun VerificationReport.status(name: String): CheckStatus? = checks.find { it.name == name }?.status
+
+    private fun VerificationReport.code(name: String): String? = checks.find { it.name == name }?.code
+
+    private fun now(): Long = Instant.now().epochSecond
+
+    private fun assertSpecimenHolder(doc: Document) {
+        val mrz = doc.mrz!!
+        assertEquals("ERIKSSON", mrz.surname)
+        assertEquals(specimenMrz, mrz.lines)
+        assertEquals(1, doc.faces.size)
+        assertTrue(doc.problems.isEmpty())
     }
 
     private fun assertSpecimen(doc: Document) {
@@ -134,12 +177,146 @@ class ReadDriverTest {
     }
 
     @Test
-    fun canIsUnsupportedUntilPace() {
+    fun aCanOnABacOnlyChipIsUnsupportedAndAMalformedCanIsInvalid() {
         try {
-            ReadSession(AccessKey.Can("123456"), defaultReadOptions()).close()
-            fail("CAN accepted")
+            read(key = { AccessKey.Can("123456") })
+            fail("read succeeded")
         } catch (e: IdProofException.Unsupported) {
             assertEquals("UNSUPPORTED", e.code)
+        }
+        try {
+            ReadSession(AccessKey.Can("12a"), defaultReadOptions()).close()
+            fail("CAN accepted")
+        } catch (e: IdProofException.InvalidInput) {
+            assertEquals("USAGE", e.code)
+        }
+    }
+
+    @Test
+    fun modernPassportReadsByPaceCamAndVerifiesAuthentic() {
+        val (doc, trust) = readWithTrust("modern-passport")
+        trust.use {
+            assertSpecimenHolder(doc)
+            assertEquals(AccessProtocol.PACE, doc.access.protocol)
+            assertEquals("CAM", doc.access.mapping)
+            assertEquals(PasswordKind.MRZ, doc.access.password)
+            assertEquals("AES-128", doc.access.cipher)
+            assertTrue(doc.access.paceOffered)
+            val ca = doc.chip.chipAuthentication!!
+            assertTrue(ca.confirmed)
+            assertNull(ca.failure)
+            assertNotNull(doc.chip.paceCam)
+            val aa = doc.activeAuthentication!!
+            assertArrayEquals(challenge, aa.challenge)
+            assertTrue(aa.response is AaResponse.Signature)
+
+            val report = verify(doc, trust, now(), specimenMrz)
+            assertEquals(report.failures.toString(), Verdict.AUTHENTIC, report.verdict)
+            assertTrue(report.failures.isEmpty())
+            for (name in listOf(
+                "sod_signature", "dsc_chain", "dg_hashes", "com_consistency", "mrz", "dg1_mrz_match",
+                "chip_authentication", "active_authentication",
+            )) {
+                assertEquals(name, CheckStatus.PASSED, report.status(name))
+            }
+            // Without trust anchors the same document is never authentic.
+            TrustStore().use { empty ->
+                assertEquals(Verdict.INCOMPLETE, verify(doc, empty, now(), specimenMrz).verdict)
+            }
+            assertEquals(Verdict.INCOMPLETE, verifyRead(doc, specimenMrz).verdict)
+        }
+    }
+
+    @Test
+    fun specimenBacReadWithActiveAuthenticationVerifiesAuthentic() {
+        val (doc, trust) = readWithTrust("specimen")
+        trust.use {
+            assertSpecimen(doc)
+            assertNull(doc.access.mapping)
+            assertNull(doc.chip.chipAuthentication)
+            val report = verify(doc, trust, now(), specimenMrz)
+            assertEquals(report.failures.toString(), Verdict.AUTHENTIC, report.verdict)
+            assertEquals(CheckStatus.PASSED, report.status("active_authentication"))
+            // The BAC specimen has no DG14 and no PACE-CAM: nothing proves it is not a clone.
+            assertEquals(CheckStatus.NOT_PERFORMED, report.status("chip_authentication"))
+        }
+    }
+
+    @Test
+    fun canOnlyCardReadsWithItsCanAndVerifiesAuthentic() {
+        val (doc, trust) = readWithTrust("can-only") { AccessKey.Can(it.can()!!) }
+        trust.use {
+            assertEquals(AccessProtocol.PACE, doc.access.protocol)
+            assertEquals(PasswordKind.CAN, doc.access.password)
+            assertEquals("GM", doc.access.mapping)
+            assertEquals("TD1", doc.mrz?.format)
+            assertEquals("ERIKSSON", doc.mrz?.surname)
+            val report = verify(doc, trust, now(), null)
+            assertEquals(report.failures.toString(), Verdict.AUTHENTIC, report.verdict)
+            assertEquals(CheckStatus.PASSED, report.status("active_authentication"))
+            assertEquals(CheckStatus.NOT_PERFORMED, report.status("mrz"))
+        }
+    }
+
+    @Test
+    fun wrongCanIsAccessDenied() {
+        try {
+            read(profile = "can-only", key = { AccessKey.Can("654321") })
+            fail("read succeeded")
+        } catch (e: IdProofException.AccessDenied) {
+            assertEquals("ACCESS_DENIED", e.code)
+        }
+    }
+
+    @Test
+    fun aForgedActiveAuthenticationAnswerFailsVerification() {
+        val (doc, trust) = readWithTrust("modern-passport")
+        trust.use {
+            val signature = (doc.activeAuthentication!!.response as AaResponse.Signature).signature.copyOf()
+            signature[signature.size - 1] = (signature.last().toInt() xor 1).toByte()
+            val forged = doc.copy(
+                activeAuthentication = doc.activeAuthentication!!.copy(response = AaResponse.Signature(signature)),
+            )
+            val report = verify(forged, trust, now(), specimenMrz)
+            assertEquals(Verdict.FAILED, report.verdict)
+            assertEquals("AA_FAILED", report.code("active_authentication"))
+            assertEquals(listOf("AA_FAILED"), report.failures.map { it.code })
+        }
+    }
+
+    @Test
+    fun anActiveAuthenticationChallengeIsEightBytes() {
+        val fresh = newActiveAuthenticationChallenge()
+        assertEquals(8, fresh.size)
+        assertFalse(fresh.contentEquals(newActiveAuthenticationChallenge()))
+        assertNull(defaultReadOptions().activeAuthenticationChallenge)
+        for (size in listOf(0, 7, 9)) {
+            try {
+                ReadSession(AccessKey.Can("123456"), defaultReadOptions().copy(activeAuthenticationChallenge = ByteArray(size))).close()
+                fail("challenge of $size bytes accepted")
+            } catch (e: IdProofException.InvalidInput) {
+                assertEquals("USAGE", e.code)
+            }
+        }
+    }
+
+    @Test
+    fun trustStoreRecognisesFilesAndRefusesJunk() {
+        VirtualPassport("specimen").use { chip ->
+            TrustStore().use { trust ->
+                assertEquals(TrustFileKind.CERTIFICATE, trust.addFile(chip.cscaDer(), MasterListPolicy.VERIFY_WITH_STORE, "csca.der"))
+                assertEquals(0u, trust.addCertificate(chip.cscaDer(), "again"))
+                try {
+                    trust.addCertificate("not a certificate".toByteArray(), "junk")
+                    fail("junk accepted")
+                } catch (e: IdProofException.InvalidInput) {
+                    assertEquals("USAGE", e.code)
+                }
+                val summary = trust.summary()
+                assertEquals(1u, summary.certificates)
+                assertEquals(listOf("UT"), summary.countries.map { it.country })
+                assertEquals(listOf("csca.der", "again"), summary.sources.map { it.label })
+            }
         }
     }
 
