@@ -115,22 +115,19 @@ pub fn run(args: &Args) -> u8 {
     ));
 
     // A fresh nonce, as a server would issue; Active Authentication signs its first 8 bytes.
-    let nonce = match &args.nonce {
-        Some(text) => match hex::decode(text).ok().and_then(Nonce::new) {
-            Some(n) => n,
-            None => {
-                eprintln!("error: --nonce {text}: expected 8 to 32 bytes in hex");
-                return EXIT_USAGE;
-            }
-        },
-        None => {
-            let mut bytes = vec![0u8; 16];
-            UnwrapErr(OsRng).fill_bytes(&mut bytes);
-            match Nonce::new(bytes) {
-                Some(n) => n,
-                None => return EXIT_FAILED,
-            }
-        }
+    let nonce = if let Some(text) = &args.nonce {
+        let Some(nonce) = hex::decode(text).ok().and_then(Nonce::new) else {
+            eprintln!("error: --nonce {text}: expected 8 to 32 bytes in hex");
+            return EXIT_USAGE;
+        };
+        nonce
+    } else {
+        let mut bytes = vec![0u8; 16];
+        UnwrapErr(OsRng).fill_bytes(&mut bytes);
+        let Some(nonce) = Nonce::new(bytes) else {
+            return EXIT_FAILED;
+        };
+        nonce
     };
     let mut challenge = [0u8; 8];
     challenge.copy_from_slice(&nonce.aa_challenge());

@@ -190,7 +190,10 @@ fn print_human(human: &Human, bundle: &EvidenceBundle, verdict: &EvidenceVerdict
             CheckStatus::Passed => "passed".to_owned(),
             CheckStatus::Failed => format!(
                 "FAILED {}",
-                check.code.map(|c| c.as_str()).unwrap_or_default()
+                check
+                    .code
+                    .map(idproof_core::flow::Code::as_str)
+                    .unwrap_or_default()
             ),
             CheckStatus::NotPerformed => "not performed".to_owned(),
         };

@@ -175,7 +175,8 @@ pub fn file_from_name(name: &str) -> Option<LdsFile> {
         "SOD" => Some(LdsFile::Sod),
         _ => {
             let number = name.strip_prefix("DG")?;
-            if number.starts_with('0') || number.len() > 2 {
+            let digits = number.bytes().all(|b| b.is_ascii_digit());
+            if !digits || number.starts_with('0') || number.is_empty() || number.len() > 2 {
                 return None;
             }
             DataGroup::new(number.parse().ok()?).map(LdsFile::Dg)
