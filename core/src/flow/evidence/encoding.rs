@@ -44,10 +44,15 @@ pub fn base64_encode(bytes: &[u8]) -> String {
 }
 
 fn base64_value(c: u8) -> Option<u32> {
-    BASE64_ALPHABET
-        .iter()
-        .position(|&a| a == c)
-        .and_then(|p| u32::try_from(p).ok())
+    let value = match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => return None,
+    };
+    Some(u32::from(value))
 }
 
 /// Decodes standard base64 with padding; refuses anything else (whitespace, URL-safe
