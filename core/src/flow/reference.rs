@@ -14,9 +14,10 @@
 //! submission's evidence bundle ([`Evidence::bundle`]) to JSON, reads it back as a server
 //! would ([`EvidenceBundle::from_json`]), re-verifies it with [`verify_evidence`] against its
 //! own trust store and verification time and the session's nonce, and answers the decision
-//! computed from the recomputed report — never the app's. [`ReferenceBackend::trusting_app_report`]
-//! instead decides from the app's report ([`Evidence::assurance_input`]); it exists only for
-//! flow tests that feed synthetic reads no trust store can verify.
+//! computed from the recomputed report — never the app's.
+//! [`ReferenceBackend::trusting_app_report`] instead decides from the app's report
+//! ([`Evidence::assurance_input`]); it exists only for flow tests that feed synthetic reads
+//! no trust store can verify.
 
 use std::collections::{HashMap, HashSet};
 
