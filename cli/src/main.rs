@@ -36,6 +36,8 @@ enum Command {
     Verify(cmd::verify::Args),
     /// Inspect trust input: master lists, CSCA certificates, CRLs, PKD LDIF.
     Trust(cmd::trust::Args),
+    /// Re-verify an evidence bundle as a backend would.
+    Evidence(cmd::evidence::Args),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Command::Simulate(args) => cmd::simulate::run(&args),
         Command::Verify(args) => cmd::verify::run(&args),
         Command::Trust(args) => cmd::trust::run(&args),
+        Command::Evidence(args) => cmd::evidence::run(&args),
     };
     ExitCode::from(code)
 }

@@ -92,6 +92,25 @@ pub struct ReadOutput {
     /// signature against DG15 with the challenge it issued.
     #[serde(skip_serializing_if = "Option::is_none")]
     active_authentication: Option<AaSummary>,
+    /// The evidence bundle written (`demo --evidence`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<EvidenceSummary>,
+}
+
+/// Where `demo --evidence` wrote the bundle, and the session values to verify it with.
+#[derive(Debug, Serialize)]
+pub struct EvidenceSummary {
+    /// The bundle's path.
+    pub path: String,
+    /// The demo session's nonce (hex): `evidence verify --nonce`.
+    pub nonce: String,
+    /// The demo session's id.
+    pub session_id: String,
+    /// SHA-256 of the bundle file (its canonical JSON), hex.
+    pub sha256: String,
+    /// Where the demo CSCA was written (`--csca-out`), for `evidence verify --trust`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csca: Option<String>,
 }
 
 /// `{"challenge": HEX, "response": HEX}` or `{"challenge": HEX, "refused": "6D00"}`.
@@ -162,6 +181,7 @@ impl ReadOutput {
             document: None,
             files: Vec::new(),
             active_authentication: None,
+            evidence: None,
         };
         match outcome {
             Outcome::Failed(error) => {

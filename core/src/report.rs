@@ -4,10 +4,10 @@
 //! derived from the checks by one rule ([`Verdict::from_checks`]) so no caller can call a
 //! document authentic on its own say-so.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The checks a report can hold; their names are stable (JSON, FFI, evidence bundle).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckName {
     /// EF.SOD's CMS signature verifies with the document signer certificate.
@@ -48,7 +48,7 @@ impl CheckName {
 }
 
 /// The outcome of one check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckStatus {
     /// The check ran and succeeded.
@@ -60,7 +60,8 @@ pub enum CheckStatus {
 }
 
 /// One check in a report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Check {
     /// Which check.
     pub name: CheckName,
@@ -105,7 +106,7 @@ impl Check {
 }
 
 /// The overall result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Passive authentication passed and nothing failed.
@@ -152,7 +153,8 @@ impl Verdict {
 }
 
 /// A failure as listed in JSON `failures`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Failure {
     /// Stable code.
     pub code: String,
@@ -161,7 +163,8 @@ pub struct Failure {
 }
 
 /// A verification report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Report {
     /// The verdict derived from `checks`.
     pub verdict: Verdict,

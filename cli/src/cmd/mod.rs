@@ -2,6 +2,7 @@
 //! process exit code (ARCHITECTURE.md "CLI contract").
 
 pub mod demo;
+pub mod evidence;
 pub mod mrz;
 pub mod read;
 pub mod readers;

@@ -40,6 +40,7 @@ pub enum Outcome {
 /// The result of the platform's face SDK: liveness (presentation-attack detection) and the
 /// 1:1 match of the live face against the chip's DG2 photo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FaceResult {
     /// Liveness.
     pub liveness: Outcome,

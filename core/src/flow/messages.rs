@@ -123,6 +123,12 @@ pub enum Code {
     CaUnverified,
     /// Active authentication was not over the server's nonce.
     AaChallenge,
+    /// The evidence bundle is not well-formed JSON of its schema.
+    EvidenceFormat,
+    /// The evidence bundle is of a format version this verifier does not read.
+    EvidenceVersion,
+    /// The app's claimed report disagrees with the backend's recomputation.
+    EvidenceClaim,
 }
 
 impl Code {
@@ -182,6 +188,9 @@ impl Code {
         Code::AntiCloneNotCovered,
         Code::CaUnverified,
         Code::AaChallenge,
+        Code::EvidenceFormat,
+        Code::EvidenceVersion,
+        Code::EvidenceClaim,
     ];
 
     /// The stable string form, e.g. `"P_CODE_FORMAT"`.
@@ -241,6 +250,9 @@ impl Code {
             Code::AntiCloneNotCovered => "ANTI_CLONE_NOT_COVERED",
             Code::CaUnverified => "CA_UNVERIFIED",
             Code::AaChallenge => "AA_CHALLENGE",
+            Code::EvidenceFormat => "EVIDENCE_FORMAT",
+            Code::EvidenceVersion => "EVIDENCE_VERSION",
+            Code::EvidenceClaim => "EVIDENCE_CLAIM",
         }
     }
 
@@ -566,6 +578,21 @@ pub const CATALOGUE: &[Entry] = &[
     Entry {
         code: Code::AaChallenge,
         en: "The chip's authenticity check was not bound to this session.",
+        da: None,
+    },
+    Entry {
+        code: Code::EvidenceFormat,
+        en: "The app sent data MitID could not read. Update the app and try again.",
+        da: None,
+    },
+    Entry {
+        code: Code::EvidenceVersion,
+        en: "The app sent data in a format MitID does not support. Update the app and try again.",
+        da: None,
+    },
+    Entry {
+        code: Code::EvidenceClaim,
+        en: "The app's check of your document does not agree with MitID's. Try again.",
         da: None,
     },
 ];

@@ -30,6 +30,7 @@ pub mod backend;
 pub mod countries;
 pub mod date;
 mod events;
+pub mod evidence;
 pub mod messages;
 #[cfg(any(test, feature = "reference-backend"))]
 pub mod reference;
@@ -49,6 +50,7 @@ pub use backend::{
 };
 pub use date::Date;
 pub use events::{Action, Event, FlowError, MrzSource, Step, Usage};
+pub use evidence::{EvidenceBundle, EvidenceError, EvidenceVerdict, verify_evidence};
 pub use messages::{Code, Lang};
 pub use validate::{AccessMrz, DocumentKind, IssuingState, ValidationError};
 

@@ -10,23 +10,28 @@
 //! unique case-insensitively; SMS codes valid 30 minutes, blocked after 3 wrong entries
 //! (a re-sent code does not reset the count); one single-use nonce per session.
 //!
-//! Limitation, by design of this first half: it decides the assurance from the app's report
-//! ([`Evidence::assurance_input`]). The real backend re-verifies the evidence bundle itself
-//! (passive authentication, AA over its nonce) and feeds its own [`AssuranceInput`] to the
-//! same [`decide`].
-//!
-//! [`AssuranceInput`]: super::assurance::AssuranceInput
+//! Evidence: [`ReferenceBackend::new`] does what a real backend does. It serialises the
+//! submission's evidence bundle ([`Evidence::bundle`]) to JSON, reads it back as a server
+//! would ([`EvidenceBundle::from_json`]), re-verifies it with [`verify_evidence`] against its
+//! own trust store and verification time and the session's nonce, and answers the decision
+//! computed from the recomputed report — never the app's.
+//! [`ReferenceBackend::trusting_app_report`] instead decides from the app's report
+//! ([`Evidence::assurance_input`]); it exists only for flow tests that feed synthetic reads
+//! no trust store can verify.
 
 use std::collections::{HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
-use super::assurance::{AssuranceLevel, decide};
+use super::assurance::{Assurance, AssuranceLevel, Reason, decide};
 use super::backend::{
     Applicant, Backend, BackendError, Evidence, Nonce, NonceGrant, PCodeStatus, SessionId,
     SubmissionReceipt,
 };
+use super::evidence::{EvidenceBundle, verify_evidence};
 use super::validate::{PCode, PhoneNumber, SmsCode, UserId};
+use crate::asn1::Time;
+use crate::auth::trust::TrustStore;
 
 /// P code validity: 60 days.
 pub const P_CODE_VALIDITY_SECS: u64 = 60 * 24 * 3600;
@@ -61,9 +66,19 @@ struct SmsRecord {
     sent_at: u64,
 }
 
+/// How the reference backend decides a submission's assurance.
+#[derive(Debug)]
+enum Decision {
+    /// Re-verify the evidence bundle against this trust store at this time.
+    Reverify { trust: Box<TrustStore>, at: Time },
+    /// Take the app's report at its word (synthetic reads in flow tests only).
+    AppReport,
+}
+
 /// The reference backend. See the module docs for its rules.
 #[derive(Debug)]
 pub struct ReferenceBackend {
+    decision: Decision,
     seed: u64,
     counter: u64,
     now: u64,
@@ -75,9 +90,28 @@ pub struct ReferenceBackend {
 }
 
 impl ReferenceBackend {
-    /// An empty backend whose random values derive from `seed`; the clock starts at 0 s.
-    pub fn new(seed: u64) -> Self {
+    /// An empty backend whose random values derive from `seed` (the clock starts at 0 s),
+    /// which re-verifies every submitted evidence bundle against `trust` at `at` (its
+    /// verification time, also the bundles' `created_at`).
+    pub fn new(seed: u64, trust: TrustStore, at: Time) -> Self {
+        Self::with_decision(
+            seed,
+            Decision::Reverify {
+                trust: Box::new(trust),
+                at,
+            },
+        )
+    }
+
+    /// An empty backend that decides from the app's own report instead of re-verifying the
+    /// evidence: only for flow tests whose synthetic reads carry no verifiable signature.
+    pub fn trusting_app_report(seed: u64) -> Self {
+        Self::with_decision(seed, Decision::AppReport)
+    }
+
+    fn with_decision(seed: u64, decision: Decision) -> Self {
         Self {
+            decision,
             seed,
             counter: 0,
             now: 0,
@@ -177,6 +211,25 @@ impl ReferenceBackend {
     }
 }
 
+/// The backend's decision on `evidence`: its bundle over the wire (JSON) and back, then
+/// [`verify_evidence`] with the nonce the backend issued for the session.
+fn reverify(evidence: &Evidence, trust: &TrustStore, at: Time, session_nonce: &Nonce) -> Assurance {
+    let received = evidence
+        .bundle(at)
+        .to_json()
+        .and_then(|json| EvidenceBundle::from_json(&json));
+    match received {
+        Ok(bundle) => verify_evidence(&bundle, trust, at, session_nonce).assurance,
+        Err(e) => Assurance {
+            level: AssuranceLevel::NotMet,
+            reasons: vec![Reason {
+                code: e.code(),
+                detail: e.to_string(),
+            }],
+        },
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
     for byte in bytes {
@@ -212,14 +265,18 @@ impl Backend for ReferenceBackend {
 
     fn submit_evidence(&mut self, evidence: &Evidence) -> Result<SubmissionReceipt, BackendError> {
         self.up()?;
-        {
+        let session_nonce = {
             let session = self.session(&evidence.session_id)?;
             if session.nonce_used || session.nonce != evidence.nonce.as_bytes() {
                 return Err(BackendError::Nonce);
             }
             session.nonce_used = true;
-        }
-        let assurance = decide(&evidence.assurance_input());
+            Nonce::new(session.nonce.clone()).ok_or(BackendError::Nonce)?
+        };
+        let assurance = match &self.decision {
+            Decision::AppReport => decide(&evidence.assurance_input()),
+            Decision::Reverify { trust, at } => reverify(evidence, trust, *at, &session_nonce),
+        };
         if let Applicant::PCode(p_code) = &evidence.applicant {
             self.p_code_status(p_code.as_str())?;
             if let Some(record) = self.p_codes.get_mut(p_code.as_str()) {

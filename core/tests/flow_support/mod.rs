@@ -183,7 +183,7 @@ impl Harness {
     }
 
     pub fn with_config(config: FlowConfig) -> Self {
-        let mut backend = ReferenceBackend::new(7);
+        let mut backend = ReferenceBackend::trusting_app_report(7);
         backend.add_p_code(P_CODE);
         Self {
             flow: ActivationFlow::new(config),
