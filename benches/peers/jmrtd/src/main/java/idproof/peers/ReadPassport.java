@@ -22,6 +22,9 @@ import net.sf.scuba.smartcards.ResponseAPDU;
 
 import org.jmrtd.BACKey;
 import org.jmrtd.PassportService;
+import org.jmrtd.lds.CardAccessFile;
+import org.jmrtd.lds.PACEInfo;
+import org.jmrtd.lds.SecurityInfo;
 import org.jmrtd.lds.LDSFileUtil;
 import org.jmrtd.lds.icao.COMFile;
 
@@ -111,6 +114,8 @@ public final class ReadPassport {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--extended")) {
                 opt.put("extended", "1");
+            } else if (args[i].equals("--pace")) {
+                opt.put("pace", "1");
             } else if (args[i].startsWith("--") && i + 1 < args.length) {
                 opt.put(args[i].substring(2), args[++i]);
             }
@@ -120,7 +125,7 @@ public final class ReadPassport {
         String birth = opt.get("birth");
         String expiry = opt.get("expiry");
         if (doc == null || birth == null || expiry == null) {
-            System.err.println("usage: --doc N --birth YYMMDD --expiry YYMMDD [--reader NAME] [--out DIR] [--extended]");
+            System.err.println("usage: --doc N --birth YYMMDD --expiry YYMMDD [--reader NAME] [--out DIR] [--extended] [--pace]");
             System.exit(2);
         }
         Path out = opt.containsKey("out") ? Path.of(opt.get("out")) : null;
@@ -145,15 +150,44 @@ public final class ReadPassport {
                 PassportService.DEFAULT_MAX_BLOCKSIZE, false, false);
         Map<String, byte[]> files = new LinkedHashMap<>();
         long start = System.nanoTime(); // from connecting to the card, as idproof measures
+        String access = "BAC";
         try {
             service.open();
-            service.sendSelectApplet(false);
-            try {
-                service.doBAC(new BACKey(doc, birth, expiry));
-            } catch (CardServiceException e) {
-                System.err.println("jmrtd-peer: BAC failed: " + e);
-                System.out.println("{\"peer\":\"jmrtd\",\"error\":\"ACCESS_DENIED\",\"apdus\":" + cardService.apdus + "}");
-                System.exit(1);
+            BACKey key = new BACKey(doc, birth, expiry);
+            if (opt.containsKey("pace")) {
+                // PACE with the first PACEInfo of EF.CardAccess, as JMRTD's own readers do.
+                CardAccessFile cardAccess = new CardAccessFile(service.getInputStream(
+                        PassportService.EF_CARD_ACCESS, PassportService.DEFAULT_MAX_BLOCKSIZE));
+                PACEInfo pace = null;
+                for (SecurityInfo info : cardAccess.getSecurityInfos()) {
+                    if (info instanceof PACEInfo) {
+                        pace = (PACEInfo) info;
+                        break;
+                    }
+                }
+                if (pace == null) {
+                    System.err.println("jmrtd-peer: EF.CardAccess lists no PACEInfo");
+                    System.exit(1);
+                }
+                try {
+                    service.doPACE(key, pace.getObjectIdentifier(),
+                            PACEInfo.toParameterSpec(pace.getParameterId()), pace.getParameterId());
+                } catch (CardServiceException e) {
+                    System.err.println("jmrtd-peer: PACE failed: " + e);
+                    System.out.println("{\"peer\":\"jmrtd\",\"error\":\"ACCESS_DENIED\",\"apdus\":" + cardService.apdus + "}");
+                    System.exit(1);
+                }
+                service.sendSelectApplet(true);
+                access = "PACE " + pace.getProtocolOIDString();
+            } else {
+                service.sendSelectApplet(false);
+                try {
+                    service.doBAC(key);
+                } catch (CardServiceException e) {
+                    System.err.println("jmrtd-peer: BAC failed: " + e);
+                    System.out.println("{\"peer\":\"jmrtd\",\"error\":\"ACCESS_DENIED\",\"apdus\":" + cardService.apdus + "}");
+                    System.exit(1);
+                }
             }
             byte[] com = readFile(service, PassportService.EF_COM);
             files.put("COM", com);
@@ -178,7 +212,7 @@ public final class ReadPassport {
         }
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
-        StringBuilder json = new StringBuilder("{\"peer\":\"jmrtd\",\"apdus\":" + cardService.apdus
+        StringBuilder json = new StringBuilder("{\"peer\":\"jmrtd\",\"access\":\"" + access + "\",\"apdus\":" + cardService.apdus
                 + ",\"elapsed_ms\":" + elapsedMs + ",\"files\":{");
         boolean first = true;
         for (Map.Entry<String, byte[]> f : files.entrySet()) {
