@@ -13,6 +13,19 @@
 //! Bindings are generated from the built library by the `uniffi-bindgen` workspace member
 //! (library mode), never written by hand: see `android/README.md` and `ios/README.md`.
 
+// Every value from the app (keys, options, documents, trust files) is untrusted input: no
+// unwrap, expect, indexing or panic outside tests, as in the core (panics are also caught at
+// the boundary, but an error with a code is what the app can act on).
+#![cfg_attr(
+    not(test),
+    warn(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
 uniffi::setup_scaffolding!();
 
 pub mod document;

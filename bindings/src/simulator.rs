@@ -97,7 +97,11 @@ impl VirtualPassport {
             // The fault under test is a panic itself, not a failed assertion.
             #[allow(clippy::manual_assert)]
             if chip.panic_at == Some(chip.apdus) {
-                panic!("simulator fault: deliberate panic at APDU {}", chip.apdus);
+                // The fault profile exists to prove a core panic reaches the app as a typed error.
+                #[allow(clippy::panic)]
+                {
+                    panic!("simulator fault: deliberate panic at APDU {}", chip.apdus);
+                }
             }
             chip.passport.chip.transmit(&apdu).map_err(|e| match e {
                 TransportError::TagLost => Error::from(e).into(),

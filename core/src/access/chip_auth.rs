@@ -498,6 +498,9 @@ fn usable<'a>(
 
 /// The group of a chip key: the SubjectPublicKeyInfo's parameters, or those of a
 /// ChipAuthenticationDomainParameterInfo with the same keyId when the SPKI carries none.
+///
+/// With [`encoded_public_key`] this is how every chip key (DG14's for CA, EF.CardSecurity's
+/// for the PACE-CAM check) is read: see [`chip_key`].
 fn key_group(
     infos: &SecurityInfos,
     key: &ChipAuthenticationPublicKeyInfo,
@@ -516,6 +519,17 @@ fn key_group(
             .and_then(|d| d.domain_parameter.group())
     };
     result.map_err(|e| ChipAuthError::BadChipKey(e.to_string()))
+}
+
+/// A ChipAuthenticationPublicKeyInfo's group and public key in the encoding [`Group`] works
+/// with (the key [`ChipAuthentication::chip_public_key`] reports).
+pub fn chip_key(
+    infos: &SecurityInfos,
+    key: &ChipAuthenticationPublicKeyInfo,
+) -> Result<(Group, Vec<u8>), ChipAuthError> {
+    let group = key_group(infos, key)?;
+    let public = encoded_public_key(&group, &key.public_key.public_key)?;
+    Ok((group, public))
 }
 
 /// The chip's public key in the encoding [`Group`] works with, validated: EC as found (`04‖X‖Y`),

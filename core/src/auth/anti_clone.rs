@@ -17,12 +17,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::access::security_info::{ChipAuthenticationPublicKeyInfo, SecurityInfos};
+use crate::access::chip_auth::chip_key;
+use crate::access::security_info::SecurityInfos;
 use crate::asn1::Time;
 use crate::auth::pa::verify_signed_object;
 use crate::auth::trust::TrustStore;
 use crate::cms::{OID_SECURITY_OBJECT, SignedData};
-use crate::crypto::ka::Group;
 use crate::lds::{DataGroup, LdsFile};
 use crate::reader::{ChipAuthEvidence, ChipEvidence, PaceCamEvidence};
 use crate::report::{Check, CheckName, CheckStatus};
@@ -106,7 +106,7 @@ fn chip_auth(
     let listed = infos
         .chip_authentication_public_keys
         .iter()
-        .filter_map(static_key)
+        .filter_map(|key| chip_key(&infos, key).ok())
         .any(|(_, public)| public == ca.chip_public_key);
     if !listed {
         return failed("the key used for Chip Authentication is not DG14's");
@@ -172,7 +172,7 @@ fn pace_cam(
     };
     let mut tried = 0;
     for key in &infos.chip_authentication_public_keys {
-        let Some((group, public)) = static_key(key) else {
+        let Ok((group, public)) = chip_key(&infos, key) else {
             continue;
         };
         tried += 1;
@@ -189,21 +189,4 @@ fn pace_cam(
         return failed("EF.CardSecurity holds no usable chip authentication public key");
     }
     failed("PACE-CAM: PK_map,IC ≠ CA_IC · PK_IC for every EF.CardSecurity key (a clone?)")
-}
-
-/// The group and encoded public point of a ChipAuthenticationPublicKeyInfo.
-fn static_key(info: &ChipAuthenticationPublicKeyInfo) -> Option<(Group, Vec<u8>)> {
-    let spki = &info.public_key;
-    let params = spki.algorithm.parameters.as_deref().unwrap_or_default();
-    let group = Group::from_algorithm_parameters(&spki.algorithm.algorithm, params).ok()?;
-    let public = match group.kind() {
-        crate::crypto::ka::GroupKind::Ec => spki.public_key.clone(),
-        // DH public keys are a DER INTEGER inside the BIT STRING.
-        crate::crypto::ka::GroupKind::Dh => {
-            crate::crypto::ec::der_reader::single(&spki.public_key, 0x02)
-                .ok()?
-                .to_vec()
-        }
-    };
-    Some((group, public))
 }
