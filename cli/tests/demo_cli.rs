@@ -1,22 +1,10 @@
 //! `idproof demo`: exit codes and the JSON contract (`verdict`, `failures`, `checks`, `access`,
 //! `apdus`) on every virtual-chip profile.
 
-use std::process::{Command, Output};
+use serde_json::json;
 
-use serde_json::{Value, json};
-
-fn idproof(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_idproof"))
-        .args(args)
-        .output()
-        .expect("run idproof")
-}
-
-fn json_of(out: &Output) -> Value {
-    let stdout = String::from_utf8(out.stdout.clone()).expect("utf-8 stdout");
-    serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {stdout}"))
-}
+mod common;
+use common::{idproof, json_of};
 
 fn profiles() -> Vec<String> {
     let out = idproof(&["demo", "--list-profiles"]);

@@ -2,29 +2,15 @@
 //! exit codes and JSON per ARCHITECTURE.md's CLI contract, and refusals of bad bundles.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{Value, json};
 use sha2::Digest;
 
+mod common;
+use common::{idproof, json_of, stderr};
+
 const NONCE: &str = "00112233445566778899AABBCCDDEEFF";
-
-fn idproof(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_idproof"))
-        .args(args)
-        .output()
-        .expect("run idproof")
-}
-
-fn json_of(out: &Output) -> Value {
-    let stdout = String::from_utf8(out.stdout.clone()).expect("utf-8 stdout");
-    serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {stdout}"))
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(

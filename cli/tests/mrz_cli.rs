@@ -1,24 +1,12 @@
 //! `idproof mrz`: exit codes and JSON fields as ARCHITECTURE.md "CLI contract" specifies.
 
-use std::process::{Command, Output};
+use serde_json::json;
 
-use serde_json::{Value, json};
+mod common;
+use common::{idproof, json_of};
 
 const TD3_L1: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<";
 const TD3_L2: &str = "L898902C36UTO7408122F1204159ZE184226B<<<<<10";
-
-fn idproof(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_idproof"))
-        .args(args)
-        .output()
-        .expect("run idproof")
-}
-
-fn json_of(out: &Output) -> Value {
-    let stdout = String::from_utf8(out.stdout.clone()).expect("utf-8 stdout");
-    serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {stdout}"))
-}
 
 #[test]
 fn valid_td3_specimen_exits_0_with_all_fields() {

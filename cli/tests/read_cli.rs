@@ -8,15 +8,11 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod common;
+use common::{idproof, stderr};
+
 /// A reader that never exists, so no test can reach a real card even if pcscd runs.
 const NO_READER: &str = "No Such Reader";
-
-fn idproof(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_idproof"))
-        .args(args)
-        .output()
-        .expect("run idproof")
-}
 
 /// `idproof` with the pcsc-lite client pointed at a socket nobody serves: "pcscd not running".
 fn idproof_without_pcscd(args: &[&str], dir: &std::path::Path) -> Output {
@@ -25,10 +21,6 @@ fn idproof_without_pcscd(args: &[&str], dir: &std::path::Path) -> Output {
         .env("PCSCLITE_CSOCK_NAME", dir.join("no-pcscd.comm"))
         .output()
         .expect("run idproof")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 fn read(extra: &[&str]) -> Output {

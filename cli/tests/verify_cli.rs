@@ -2,28 +2,12 @@
 //! CLI contract, on factory dumps, real vectors and bad files.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use idproof_core::lds::{DataGroup, LdsFile};
 use idproof_fixtures::factory::DocumentBuilder;
-use serde_json::Value;
 
-fn idproof(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_idproof"))
-        .args(args)
-        .output()
-        .expect("run idproof")
-}
-
-fn json_of(out: &Output) -> Value {
-    let stdout = String::from_utf8(out.stdout.clone()).expect("utf-8 stdout");
-    serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {stdout}"))
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+mod common;
+use common::{idproof, json_of, stderr};
 
 fn data(path: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

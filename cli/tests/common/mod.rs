@@ -1,0 +1,26 @@
+//! What every CLI test needs: run the built `idproof` binary and read its output.
+#![allow(dead_code)] // each test file uses a different subset
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// Runs `idproof ARGS` and returns its exit status and output.
+pub fn idproof(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_idproof"))
+        .args(args)
+        .output()
+        .expect("run idproof")
+}
+
+/// Stdout parsed as the one JSON object of `--json`.
+pub fn json_of(out: &Output) -> Value {
+    let stdout = String::from_utf8(out.stdout.clone()).expect("utf-8 stdout");
+    serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {stdout}"))
+}
+
+/// Stderr as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
