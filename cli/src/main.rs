@@ -5,6 +5,7 @@
 
 mod apdu_log;
 mod cmd;
+mod flow_driver;
 mod output;
 
 use std::process::ExitCode;
@@ -38,6 +39,8 @@ enum Command {
     Trust(cmd::trust::Args),
     /// Re-verify an evidence bundle as a backend would.
     Evidence(cmd::evidence::Args),
+    /// Run the MitID activation flow (passport/ID card) against the reference backend.
+    Flow(cmd::flow::Args),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => cmd::verify::run(&args),
         Command::Trust(args) => cmd::trust::run(&args),
         Command::Evidence(args) => cmd::evidence::run(&args),
+        Command::Flow(args) => cmd::flow::run(&args),
     };
     ExitCode::from(code)
 }

@@ -95,6 +95,12 @@ pub struct ReadOutput {
     /// The evidence bundle written (`demo --evidence`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<EvidenceSummary>,
+    /// The reference backend's assurance decision (`demo`: the read is the flow's chip step).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assurance: Option<idproof_core::flow::Assurance>,
+    /// The activation flow's transcript and end (`demo`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow: Option<crate::flow_driver::FlowOutput>,
 }
 
 /// Where `demo --evidence` wrote the bundle, and the session values to verify it with.
@@ -182,6 +188,8 @@ impl ReadOutput {
             files: Vec::new(),
             active_authentication: None,
             evidence: None,
+            assurance: None,
+            flow: None,
         };
         match outcome {
             Outcome::Failed(error) => {

@@ -40,6 +40,8 @@ fn list_profiles_prints_one_name_per_line() {
             "aa-rsa1024",
             "aa-rsa2048",
             "pace-only",
+            "clone",
+            "clone-modern",
             "can-only",
         ]
     );
@@ -119,7 +121,32 @@ fn every_profile_gives_the_expected_verdict_and_exit_code() {
             assert_eq!(out.status.code(), Some(1), "{profile}");
             assert_eq!(v["verdict"], "failed");
             assert_eq!(v["failures"][0]["code"], "UNSUPPORTED");
+            // The flow stays at the chip step, offering a retry.
+            assert_eq!(v["flow"]["step"], "reading_chip");
+            assert_eq!(v["assurance"], json!(null));
+        } else if profile == "clone" {
+            // The copier's AA key does not match DG15: the app's report fails, and the
+            // backend, re-verifying the bundle, refuses substantial.
+            assert_eq!(out.status.code(), Some(1), "{profile}");
+            assert_eq!(v["verdict"], "failed");
+            assert_eq!(v["failures"][0]["code"], "AA_FAILED");
+            assert_eq!(v["assurance"]["level"], "not_met");
+            let reasons: Vec<&str> = v["assurance"]["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["code"].as_str().unwrap())
+                .collect();
+            assert!(reasons.contains(&"ANTI_CLONE_FAILED"), "{reasons:?}");
+        } else if profile == "clone-modern" {
+            // Chip Authentication fails inside the read: the flow ends, no retry offered.
+            assert_eq!(out.status.code(), Some(1), "{profile}");
+            assert_eq!(v["failures"][0]["code"], "CA_FAILED");
+            assert_eq!(v["flow"]["step"], "failed");
+            assert_eq!(v["flow"]["failure"], "ANTI_CLONE_FAILED");
         } else {
+            assert_eq!(v["assurance"]["level"], "substantial", "{profile}");
+            assert_eq!(v["flow"]["step"], "done", "{profile}");
             assert_eq!(out.status.code(), Some(0), "{profile}");
             assert_eq!(v["verdict"], "authentic", "{profile}");
             // COM, SOD, DG1, DG2, DG11, DG15; plus EF.CardAccess with PACE, DG14 with Chip

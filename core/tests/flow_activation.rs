@@ -420,6 +420,27 @@ fn chip_failures_can_be_retried_or_send_back_to_the_mrz() {
 }
 
 #[test]
+fn a_chip_that_fails_chip_authentication_ends_the_flow_as_a_clone() {
+    let mut h = Harness::new();
+    h.walk_to_mrz(true);
+    h.scan_passport();
+    assert_eq!(
+        h.err(
+            Event::ChipReadFailed(ErrorCode::CaFailed),
+            "ANTI_CLONE_FAILED"
+        ),
+        Step::Failed
+    );
+    assert_eq!(
+        h.flow.failure().map(idproof_core::flow::Code::as_str),
+        Some("ANTI_CLONE_FAILED")
+    );
+    // No retry: reading the same clone again cannot succeed.
+    h.err(Event::Retry, "UNEXPECTED_EVENT");
+    h.assert_no_personal_data_at_rest();
+}
+
+#[test]
 fn face_failures_allow_retries_then_end_the_flow() {
     let mut h = Harness::new();
     h.walk_to_mrz(true);

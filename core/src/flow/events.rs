@@ -285,7 +285,8 @@ pub enum FlowError {
     /// The chip read failed, or what it read does not fit.
     #[error("chip read: {code}")]
     Chip {
-        /// `ACCESS_DENIED`, `TAG_LOST`, `CHIP_READ` or `DG1_MISSING`.
+        /// `ACCESS_DENIED`, `TAG_LOST`, `CHIP_READ`, `DG1_MISSING`, or `ANTI_CLONE_FAILED`
+        /// when the read itself proved a clone (Chip Authentication failed; the flow ends).
         code: Code,
     },
     /// The face scan did not pass.

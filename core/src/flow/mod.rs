@@ -360,6 +360,13 @@ impl ActivationFlow {
                 ErrorCode::TagLost => FlowError::Chip {
                     code: Code::TagLost,
                 },
+                // The chip does not hold the key its own signed data names: a clone. Reading
+                // it again cannot help, and the person must not be told to retry.
+                ErrorCode::CaFailed => {
+                    return self.fail(FlowError::Chip {
+                        code: Code::AntiCloneFailed,
+                    });
+                }
                 _ => FlowError::Chip {
                     code: Code::ChipRead,
                 },

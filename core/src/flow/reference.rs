@@ -87,6 +87,7 @@ pub struct ReferenceBackend {
     user_ids: HashSet<String>,
     outbox: Vec<(String, String)>,
     unavailable: bool,
+    next_nonce: Option<Nonce>,
 }
 
 impl ReferenceBackend {
@@ -120,6 +121,7 @@ impl ReferenceBackend {
             user_ids: HashSet::new(),
             outbox: Vec::new(),
             unavailable: false,
+            next_nonce: None,
         }
     }
 
@@ -157,6 +159,12 @@ impl ReferenceBackend {
             .rev()
             .find(|(p, _)| p == phone)
             .map(|(_, c)| c.as_str())
+    }
+
+    /// Issues `nonce` to the next session instead of a derived one: for demos and tests that
+    /// must know the nonce beforehand (`idproof demo --nonce`). Used once.
+    pub fn set_next_nonce(&mut self, nonce: Nonce) {
+        self.next_nonce = Some(nonce);
     }
 
     /// Makes every call fail with [`BackendError::Unavailable`] (a network outage) or not.
@@ -249,7 +257,11 @@ impl Backend for ReferenceBackend {
     fn issue_nonce(&mut self) -> Result<NonceGrant, BackendError> {
         self.up()?;
         let id = hex(self.random(b"session").get(..12).unwrap_or_default());
-        let nonce: Vec<u8> = self.random(b"nonce").get(..16).unwrap_or_default().to_vec();
+        let derived: Vec<u8> = self.random(b"nonce").get(..16).unwrap_or_default().to_vec();
+        let nonce = self
+            .next_nonce
+            .take()
+            .map_or(derived, |n| n.as_bytes().to_vec());
         self.sessions.insert(
             id.clone(),
             SessionRecord {
