@@ -78,7 +78,7 @@ impl App {
             for action in self.flow.handle(event)? {
                 if let FlowAction::SubmitEvidence { evidence } = &action {
                     self.bundles
-                        .push((evidence.bundle_json(AT).unwrap(), evidence.nonce()));
+                        .push((evidence.bundle_json(AT).unwrap(), evidence.nonce().unwrap()));
                 }
                 match self.backend.perform(action.clone()).unwrap() {
                     Some(reply) => queue.push(reply),

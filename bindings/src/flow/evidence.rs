@@ -42,13 +42,13 @@ impl Evidence {
 #[uniffi::export]
 impl Evidence {
     /// The backend session this evidence belongs to.
-    pub fn session_id(&self) -> String {
-        self.inner.session_id.0.clone()
+    pub fn session_id(&self) -> Result<String, IdProofError> {
+        guard(|| Ok(self.inner.session_id.0.clone()))
     }
 
     /// The session's nonce, as the backend issued it.
-    pub fn nonce(&self) -> Vec<u8> {
-        self.inner.nonce.as_bytes().to_vec()
+    pub fn nonce(&self) -> Result<Vec<u8>, IdProofError> {
+        guard(|| Ok(self.inner.nonce.as_bytes().to_vec()))
     }
 
     /// The evidence bundle v1 (`idproof-evidence/1`) as canonical JSON, created at
