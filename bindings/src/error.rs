@@ -242,6 +242,35 @@ mod tests {
     }
 
     #[test]
+    fn flow_refusals_carry_code_catalogue_message_and_sms_attempts() {
+        let e = IdProofError::from(FlowError::Backend(BackendError::SmsCodeWrong {
+            attempts_left: 2,
+        }));
+        match e {
+            IdProofError::Refused {
+                code,
+                user_message,
+                attempts_left,
+                ..
+            } => {
+                assert_eq!(code, "SMS_CODE");
+                assert_eq!(user_message, Code::SmsCode.message(Lang::En));
+                assert_eq!(attempts_left, Some(2));
+            }
+            other => panic!("{other:?}"),
+        }
+        let e = IdProofError::from(FlowError::TermsRequired);
+        assert_eq!(e.code(), "TERMS_REQUIRED");
+        assert!(matches!(
+            e,
+            IdProofError::Refused {
+                attempts_left: None,
+                ..
+            }
+        ));
+    }
+
+    #[test]
     fn a_panic_becomes_internal() {
         let e = guard::<()>(|| panic!("boom")).unwrap_err();
         assert_eq!(e.code(), INTERNAL);

@@ -71,6 +71,23 @@ pub use trust::{
 };
 pub use verify::{Check, CheckStatus, Failure, Verdict, VerificationReport, verify, verify_read};
 
+/// Values shared by the unit tests of the flow's conversions.
+#[cfg(test)]
+mod types_for_tests {
+    use crate::flow::types::{Assurance, AssuranceLevel, FlowMessage};
+
+    /// A backend decision with one reason, as a backend's answer would carry it.
+    pub(crate) fn not_met() -> Assurance {
+        Assurance {
+            level: AssuranceLevel::NotMet,
+            reasons: vec![FlowMessage::of(
+                idproof_core::flow::Code::AntiCloneFailed,
+                Some("chip authentication failed".into()),
+            )],
+        }
+    }
+}
+
 /// The version of idproof these bindings wrap.
 #[uniffi::export]
 pub fn core_version() -> String {

@@ -255,7 +255,57 @@ pub fn verify_read(
 
 #[cfg(test)]
 mod tests {
-    use super::time_from_unix;
+    use super::*;
+
+    #[test]
+    fn a_report_converts_back_with_its_verdict_derived_from_the_checks() {
+        let claimed = VerificationReport {
+            verdict: Verdict::Authentic,
+            failures: vec![],
+            checks: vec![
+                Check {
+                    name: "sod_signature".into(),
+                    status: CheckStatus::Passed,
+                    code: None,
+                    detail: None,
+                },
+                Check {
+                    name: "dg_hashes".into(),
+                    status: CheckStatus::Failed,
+                    code: Some("PA_HASH".into()),
+                    detail: Some("DG2".into()),
+                },
+            ],
+        };
+        let core = report::Report::try_from(claimed.clone()).unwrap();
+        assert_eq!(core.verdict, report::Verdict::Failed);
+        assert_eq!(core.failures[0].code, "PA_HASH");
+        let back = VerificationReport::from(core);
+        assert_eq!(back.checks, claimed.checks);
+        assert_eq!(back.verdict, Verdict::Failed);
+
+        let mut unknown = claimed;
+        unknown.checks[0].name = "sod".into();
+        assert_eq!(
+            report::Report::try_from(unknown).unwrap_err().code(),
+            "USAGE"
+        );
+        for name in CHECK_NAMES {
+            assert!(
+                report::Report::try_from(VerificationReport {
+                    verdict: Verdict::Incomplete,
+                    failures: vec![],
+                    checks: vec![Check {
+                        name: name.as_str().into(),
+                        status: CheckStatus::NotPerformed,
+                        code: None,
+                        detail: None,
+                    }],
+                })
+                .is_ok()
+            );
+        }
+    }
 
     #[test]
     fn unix_time_converts_to_civil_time() {

@@ -599,3 +599,116 @@ impl FlowAction {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types_for_tests::*;
+
+    #[test]
+    fn every_backend_reply_survives_the_round_trip_through_the_core() {
+        let mut replies = vec![
+            BackendReply::PCodeChecked { attempts_left: 2 },
+            BackendReply::NonceIssued {
+                session_id: "s1".into(),
+                nonce: (0..16).collect(),
+            },
+            BackendReply::EvidenceSubmitted {
+                assurance: not_met(),
+            },
+            BackendReply::UserIdReserved,
+            BackendReply::SmsSent,
+            BackendReply::SmsCodeVerified,
+        ];
+        let requests = [
+            BackendRequest::CheckPCode,
+            BackendRequest::IssueNonce,
+            BackendRequest::SubmitEvidence,
+            BackendRequest::ReserveUserId,
+            BackendRequest::SendSms,
+            BackendRequest::VerifySmsCode,
+        ];
+        let errors = [
+            BackendError::PCodeUnknown,
+            BackendError::PCodeExpired,
+            BackendError::PCodeUsed,
+            BackendError::PCodeAttempts,
+            BackendError::Nonce,
+            BackendError::UserIdTaken,
+            BackendError::SmsCodeWrong { attempts_left: 1 },
+            BackendError::SmsCodeExpired,
+            BackendError::SmsBlocked,
+            BackendError::Unavailable,
+        ];
+        for request in requests {
+            for error in errors {
+                replies.push(BackendReply::Failed { request, error });
+            }
+        }
+        for reply in replies {
+            let back = BackendReply::from_core(reply.clone().into_core().unwrap());
+            assert_eq!(back, reply);
+        }
+    }
+
+    #[test]
+    fn a_nonce_of_the_wrong_size_is_a_usage_error() {
+        for len in [7, 33] {
+            let e = BackendReply::NonceIssued {
+                session_id: "s".into(),
+                nonce: vec![0; len],
+            }
+            .into_core()
+            .unwrap_err();
+            assert_eq!(e.code(), "USAGE");
+        }
+    }
+
+    #[test]
+    fn chip_read_failures_keep_the_codes_the_flow_tells_apart() {
+        for (code, expected) in [
+            ("ACCESS_DENIED", ErrorCode::AccessDenied),
+            ("TAG_LOST", ErrorCode::TagLost),
+            ("CA_FAILED", ErrorCode::CaFailed),
+            ("INTERNAL", ErrorCode::ChipProtocol),
+            ("TRUST_UNVERIFIED", ErrorCode::ChipProtocol),
+        ] {
+            let event = FlowEvent::ChipReadFailed { code: code.into() };
+            match event.into_core().unwrap() {
+                Event::ChipReadFailed(got) => assert_eq!(got, expected, "{code}"),
+                other => panic!("{other:?}"),
+            }
+        }
+        for code in ERROR_CODES {
+            let event = FlowEvent::ChipReadFailed {
+                code: code.as_str().into(),
+            };
+            assert!(
+                matches!(event.into_core().unwrap(), Event::ChipReadFailed(got) if got == code)
+            );
+        }
+    }
+
+    #[test]
+    fn actions_carry_the_validated_values_back_to_a_rust_backend() {
+        let check = FlowAction::CheckPCode {
+            p_code: " 12345678 ".into(),
+        };
+        match check.to_core_backend_action().unwrap() {
+            Some(Action::CheckPCode(p)) => assert_eq!(p.as_str(), "12345678"),
+            other => panic!("{other:?}"),
+        }
+        let bad = FlowAction::SendSms {
+            session_id: "s".into(),
+            phone: "12345678".into(),
+        };
+        match bad.to_core_backend_action().unwrap_err() {
+            IdProofError::Refused { code, .. } => assert_eq!(code, "PHONE_FORMAT"),
+            other => panic!("{other:?}"),
+        }
+        let warn = FlowAction::Warn {
+            warning: FlowMessage::of(flow::Code::CprModulus11, None),
+        };
+        assert!(warn.to_core_backend_action().unwrap().is_none());
+    }
+}

@@ -280,3 +280,46 @@ impl From<flow::AntiCloneProof> for AntiCloneProof {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types_for_tests::not_met;
+
+    #[test]
+    fn dates_that_do_not_exist_are_usage_errors() {
+        let day = |year, month, day| CalendarDate { year, month, day }.to_core();
+        assert!(day(2024, 2, 29).is_ok());
+        for bad in [day(2026, 2, 29), day(2026, 13, 1), day(2026, 4, 31)] {
+            assert_eq!(bad.unwrap_err().code(), "USAGE");
+        }
+    }
+
+    #[test]
+    fn an_assurance_converts_back_and_refuses_unknown_codes() {
+        let core = flow::Assurance::try_from(not_met()).unwrap();
+        assert_eq!(core.level, flow::AssuranceLevel::NotMet);
+        assert!(core.has_reason(Code::AntiCloneFailed));
+        assert_eq!(Assurance::from(core), not_met());
+        let mut unknown = not_met();
+        unknown.reasons[0].code = "NOT_A_CODE".into();
+        assert_eq!(
+            flow::Assurance::try_from(unknown).unwrap_err().code(),
+            "USAGE"
+        );
+    }
+
+    #[test]
+    fn messages_come_from_the_catalogue() {
+        let en = flow_message("CPR_MODULUS11".into(), Lang::En)
+            .unwrap()
+            .unwrap();
+        assert_eq!(en, Code::CprModulus11.message(CoreLang::En));
+        // No Danish column yet: English is the fallback.
+        assert_eq!(
+            flow_message("CPR_MODULUS11".into(), Lang::Da).unwrap(),
+            Some(en)
+        );
+        assert_eq!(flow_message("NOPE".into(), Lang::En).unwrap(), None);
+    }
+}
