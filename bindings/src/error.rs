@@ -8,6 +8,7 @@
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use idproof_core::flow::{BackendError, Code, FlowError, Lang};
 use idproof_core::{Error, ErrorCode};
 
 /// The code of [`IdProofError::Internal`]: a panic caught at the FFI boundary (a bug).
@@ -71,6 +72,22 @@ pub enum IdProofError {
         /// For logs.
         detail: String,
     },
+    /// The activation flow or the backend refused the input: a validation code (`CPR_FORMAT`,
+    /// `USER_ID_LENGTH`, …), a backend refusal (`P_CODE_UNKNOWN`, `SMS_CODE`, …), a chip or
+    /// face outcome the flow does not take (`MRZ_MISMATCH`, `FACE_MATCH`, …) or a caller bug
+    /// (`UNEXPECTED_EVENT`, `SNAPSHOT`). Remedy: show `user_message`; the flow is at
+    /// `ActivationFlow.step()`.
+    #[error("{code}: {detail}")]
+    Refused {
+        /// Stable code of the flow (`flow::Code`).
+        code: String,
+        /// The catalogue's text for the person, in English.
+        user_message: String,
+        /// For logs (names fields and positions, never the input).
+        detail: String,
+        /// Wrong SMS codes left before validation is blocked (`SMS_CODE` only).
+        attempts_left: Option<u8>,
+    },
     /// A bug: a panic inside idproof, caught at the boundary (`INTERNAL`). The object that
     /// panicked refuses further calls with this error.
     #[error("{code}: {detail}")]
@@ -92,6 +109,7 @@ impl IdProofError {
             | IdProofError::InvalidInput { code, .. }
             | IdProofError::Chip { code, .. }
             | IdProofError::Transport { code, .. }
+            | IdProofError::Refused { code, .. }
             | IdProofError::Internal { code, .. } => code,
         }
     }
@@ -130,6 +148,41 @@ impl From<Error> for IdProofError {
             // CHIP_PROTOCOL, SECURE_MESSAGING, LDS_FORMAT and any code added later: the chip
             // or its data is at fault.
             _ => IdProofError::Chip { code, detail },
+        }
+    }
+}
+
+impl IdProofError {
+    /// A `Refused` error with `code`'s catalogue message.
+    pub(crate) fn refused(code: Code, detail: impl Into<String>) -> Self {
+        IdProofError::Refused {
+            code: code.as_str().to_owned(),
+            user_message: code.message(Lang::En).to_owned(),
+            detail: detail.into(),
+            attempts_left: None,
+        }
+    }
+
+    /// An `InvalidInput` error with code `USAGE`: the app passed something malformed.
+    pub(crate) fn usage(detail: impl Into<String>) -> Self {
+        Error::new(ErrorCode::Usage, detail).into()
+    }
+}
+
+impl From<FlowError> for IdProofError {
+    /// Every refusal of the flow, with its stable code and catalogue message.
+    fn from(e: FlowError) -> Self {
+        let code = e.code();
+        IdProofError::Refused {
+            code: code.as_str().to_owned(),
+            user_message: code.message(Lang::En).to_owned(),
+            detail: e.to_string(),
+            attempts_left: match e {
+                FlowError::Backend(BackendError::SmsCodeWrong { attempts_left }) => {
+                    Some(attempts_left)
+                }
+                _ => None,
+            },
         }
     }
 }
@@ -186,6 +239,35 @@ mod tests {
             assert_eq!(e.code(), code.as_str());
             assert!(format!("{e:?}").starts_with(variant), "{code:?} -> {e:?}");
         }
+    }
+
+    #[test]
+    fn flow_refusals_carry_code_catalogue_message_and_sms_attempts() {
+        let e = IdProofError::from(FlowError::Backend(BackendError::SmsCodeWrong {
+            attempts_left: 2,
+        }));
+        match e {
+            IdProofError::Refused {
+                code,
+                user_message,
+                attempts_left,
+                ..
+            } => {
+                assert_eq!(code, "SMS_CODE");
+                assert_eq!(user_message, Code::SmsCode.message(Lang::En));
+                assert_eq!(attempts_left, Some(2));
+            }
+            other => panic!("{other:?}"),
+        }
+        let e = IdProofError::from(FlowError::TermsRequired);
+        assert_eq!(e.code(), "TERMS_REQUIRED");
+        assert!(matches!(
+            e,
+            IdProofError::Refused {
+                attempts_left: None,
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -84,34 +84,100 @@ pub struct VerificationReport {
     pub checks: Vec<Check>,
 }
 
+impl From<report::Verdict> for Verdict {
+    fn from(v: report::Verdict) -> Self {
+        match v {
+            report::Verdict::Authentic => Verdict::Authentic,
+            report::Verdict::Failed => Verdict::Failed,
+            report::Verdict::Incomplete => Verdict::Incomplete,
+        }
+    }
+}
+
+impl From<report::Failure> for Failure {
+    fn from(f: report::Failure) -> Self {
+        Failure {
+            code: f.code,
+            detail: f.detail,
+        }
+    }
+}
+
+impl From<report::Check> for Check {
+    fn from(c: report::Check) -> Self {
+        Check {
+            name: c.name.as_str().to_owned(),
+            status: c.status.into(),
+            code: c.code,
+            detail: c.detail,
+        }
+    }
+}
+
 impl From<report::Report> for VerificationReport {
     fn from(r: report::Report) -> Self {
         Self {
-            verdict: match r.verdict {
-                report::Verdict::Authentic => Verdict::Authentic,
-                report::Verdict::Failed => Verdict::Failed,
-                report::Verdict::Incomplete => Verdict::Incomplete,
-            },
-            failures: r
-                .failures
-                .into_iter()
-                .map(|f| Failure {
-                    code: f.code,
-                    detail: f.detail,
-                })
-                .collect(),
-            checks: r
-                .checks
-                .into_iter()
-                .map(|c| Check {
-                    name: c.name.as_str().to_owned(),
-                    status: c.status.into(),
+            verdict: r.verdict.into(),
+            failures: r.failures.into_iter().map(Failure::from).collect(),
+            checks: r.checks.into_iter().map(Check::from).collect(),
+        }
+    }
+}
+
+/// Every check name of the core, to read `Check.name` back.
+const CHECK_NAMES: [report::CheckName; 9] = [
+    report::CheckName::SodSignature,
+    report::CheckName::DscChain,
+    report::CheckName::Revocation,
+    report::CheckName::DgHashes,
+    report::CheckName::ComConsistency,
+    report::CheckName::Mrz,
+    report::CheckName::Dg1MrzMatch,
+    report::CheckName::ChipAuthentication,
+    report::CheckName::ActiveAuthentication,
+];
+
+impl TryFrom<VerificationReport> for report::Report {
+    type Error = IdProofError;
+
+    /// The core report of these checks (for the activation flow's chip-read event). The
+    /// verdict and failures are derived again from the checks by the core's rule, never
+    /// copied; an unknown check name is a `USAGE` error.
+    fn try_from(r: VerificationReport) -> Result<Self, IdProofError> {
+        let checks = r
+            .checks
+            .into_iter()
+            .map(|c| {
+                let name = CHECK_NAMES
+                    .into_iter()
+                    .find(|n| n.as_str() == c.name)
+                    .ok_or_else(|| {
+                        IdProofError::usage(format!("no check is named `{}`", c.name))
+                    })?;
+                Ok(report::Check {
+                    name,
+                    status: match c.status {
+                        CheckStatus::Passed => report::CheckStatus::Passed,
+                        CheckStatus::Failed => report::CheckStatus::Failed,
+                        CheckStatus::NotPerformed => report::CheckStatus::NotPerformed,
+                    },
                     code: c.code,
                     detail: c.detail,
                 })
-                .collect(),
-        }
+            })
+            .collect::<Result<Vec<_>, IdProofError>>()?;
+        Ok(report::Report::from_checks(checks))
     }
+}
+
+/// The time of `at_unix_seconds`, or a `USAGE` error outside years 1–9999.
+pub(crate) fn time_at(at_unix_seconds: i64) -> Result<Time, IdProofError> {
+    time_from_unix(at_unix_seconds).ok_or_else(|| {
+        IdProofError::from(Error::new(
+            ErrorCode::Usage,
+            format!("{at_unix_seconds} seconds since 1970 is outside years 1–9999"),
+        ))
+    })
 }
 
 /// Verifies a read document against `trust_store` at `at_unix_seconds` (seconds since
@@ -134,12 +200,7 @@ pub fn verify(
     guard(|| {
         let core = document.to_core()?;
         let mrz = access_mrz.map(|l| Mrz::parse_lines(&l)).transpose()?;
-        let at = time_from_unix(at_unix_seconds).ok_or_else(|| {
-            IdProofError::from(Error::new(
-                ErrorCode::Usage,
-                format!("{at_unix_seconds} seconds since 1970 is outside years 1–9999"),
-            ))
-        })?;
+        let at = time_at(at_unix_seconds)?;
         let report = trust_store
             .with(|trust| idproof_core::verify::verify(&core, trust, at, mrz.as_ref()))?;
         Ok(report.into())
@@ -194,7 +255,57 @@ pub fn verify_read(
 
 #[cfg(test)]
 mod tests {
-    use super::time_from_unix;
+    use super::*;
+
+    #[test]
+    fn a_report_converts_back_with_its_verdict_derived_from_the_checks() {
+        let claimed = VerificationReport {
+            verdict: Verdict::Authentic,
+            failures: vec![],
+            checks: vec![
+                Check {
+                    name: "sod_signature".into(),
+                    status: CheckStatus::Passed,
+                    code: None,
+                    detail: None,
+                },
+                Check {
+                    name: "dg_hashes".into(),
+                    status: CheckStatus::Failed,
+                    code: Some("PA_HASH".into()),
+                    detail: Some("DG2".into()),
+                },
+            ],
+        };
+        let core = report::Report::try_from(claimed.clone()).unwrap();
+        assert_eq!(core.verdict, report::Verdict::Failed);
+        assert_eq!(core.failures[0].code, "PA_HASH");
+        let back = VerificationReport::from(core);
+        assert_eq!(back.checks, claimed.checks);
+        assert_eq!(back.verdict, Verdict::Failed);
+
+        let mut unknown = claimed;
+        unknown.checks[0].name = "sod".into();
+        assert_eq!(
+            report::Report::try_from(unknown).unwrap_err().code(),
+            "USAGE"
+        );
+        for name in CHECK_NAMES {
+            assert!(
+                report::Report::try_from(VerificationReport {
+                    verdict: Verdict::Incomplete,
+                    failures: vec![],
+                    checks: vec![Check {
+                        name: name.as_str().into(),
+                        status: CheckStatus::NotPerformed,
+                        code: None,
+                        detail: None,
+                    }],
+                })
+                .is_ok()
+            );
+        }
+    }
 
     #[test]
     fn unix_time_converts_to_civil_time() {

@@ -74,6 +74,21 @@ impl MrzKey {
         }
     }
 
+    /// The document number (upper case, without fillers or check digit), e.g. `L898902C3`.
+    pub fn document_number(&self) -> &str {
+        &self.document_number
+    }
+
+    /// The date of birth, `YYMMDD`.
+    pub fn birth_date(&self) -> &str {
+        &self.birth_date
+    }
+
+    /// The date of expiry, `YYMMDD`.
+    pub fn expiry_date(&self) -> &str {
+        &self.expiry_date
+    }
+
     /// The MRZ_information string (ICAO 9303-11 §9.7.1), e.g. `L898902C<369080619406236`.
     /// SHA-1 of its bytes is K_seed (BAC) or the PACE MRZ password K.
     pub fn mrz_information(&self) -> Zeroizing<String> {
@@ -123,6 +138,11 @@ mod tests {
         assert_eq!(key.mrz_information().as_str(), "L898902C<369080619406236");
         let key = MrzKey::new("l898902c", "690806", "940623").unwrap();
         assert_eq!(key.mrz_information().as_str(), "L898902C<369080619406236");
+        // The fields as normalised (what the FFI hands back as `AccessKey.DocumentData`).
+        assert_eq!(
+            (key.document_number(), key.birth_date(), key.expiry_date()),
+            ("L898902C", "690806", "940623")
+        );
     }
 
     #[test]
