@@ -19,14 +19,6 @@ use crate::error::{IdProofError, guard, lock};
 /// panics surface as `IdProofError::Internal` in Kotlin and Swift.
 const PANIC_AT: &str = "panic-at-";
 
-/// Profile prefix of a cloned chip: `clone-of-NAME` serves the same files as profile `NAME`
-/// but with Chip Authentication / PACE-CAM keys a copier made up (the originals cannot be
-/// extracted), so Chip Authentication fails (`CA_FAILED`).
-const CLONE_OF: &str = "clone-of-";
-
-/// The seed of the clone's made-up keys.
-const CLONE_SEED: u64 = 77;
-
 /// A virtual eMRTD chip holding the ICAO specimen passport (ERIKSSON ANNA MARIA, Utopia), or
 /// the specimen ID card for profiles that say so (`can-only`).
 #[derive(uniffi::Object)]
@@ -50,19 +42,17 @@ impl std::fmt::Debug for VirtualPassport {
 impl VirtualPassport {
     /// The specimen passport in a chip with the named profile: one of `simulator_profile_names()`,
     /// `tag-loss-at-N` (the card leaves the field at the N-th APDU, until `reconnect()`),
-    /// `clone-of-NAME` (profile `NAME`'s files in a clone without the original's Chip
-    /// Authentication and PACE-CAM keys), or `panic-at-N` (a deliberate panic at the N-th APDU).
+    /// `clone-of-NAME` (profile `NAME`'s files in a clone with the copier's own Active
+    /// Authentication, Chip Authentication and PACE-CAM keys), or `panic-at-N` (a deliberate panic at the N-th APDU).
     #[uniffi::constructor]
     pub fn new(profile: String) -> Result<Arc<Self>, IdProofError> {
         guard(|| {
             let panic_at = profile
                 .strip_prefix(PANIC_AT)
                 .and_then(|n| n.parse::<usize>().ok());
-            let clone_of = profile.strip_prefix(CLONE_OF);
-            let chip_profile = match (panic_at, clone_of) {
-                (Some(_), _) => profile_by_name("specimen"),
-                (None, Some(original)) => profile_by_name(original),
-                (None, None) => profile_by_name(&profile),
+            let chip_profile = match panic_at {
+                Some(_) => profile_by_name("specimen"),
+                None => profile_by_name(&profile),
             }
             .ok_or_else(|| {
                 IdProofError::from(Error::new(
@@ -70,11 +60,8 @@ impl VirtualPassport {
                     format!("no chip profile named `{profile}`"),
                 ))
             })?;
-            let mut passport = Fixture::specimen(chip_profile)
+            let passport = Fixture::specimen(chip_profile)
                 .map_err(|e| IdProofError::internal(format!("factory: {e}")))?;
-            if clone_of.is_some() {
-                passport.chip = passport.chip.cloned_with_other_keys(CLONE_SEED);
-            }
             Ok(Arc::new(Self {
                 inner: Mutex::new(Chip {
                     passport,
