@@ -38,6 +38,8 @@ enum Command {
     Trust(cmd::trust::Args),
     /// Re-verify an evidence bundle as a backend would.
     Evidence(cmd::evidence::Args),
+    /// Decode a DG2 face image (JPEG, JPEG 2000) and optionally write it as PNG.
+    Face(cmd::face::Args),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => cmd::verify::run(&args),
         Command::Trust(args) => cmd::trust::run(&args),
         Command::Evidence(args) => cmd::evidence::run(&args),
+        Command::Face(args) => cmd::face::run(&args),
     };
     ExitCode::from(code)
 }

@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod evidence;
+pub mod face;
 pub mod mrz;
 pub mod read;
 pub mod readers;

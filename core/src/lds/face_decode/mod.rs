@@ -38,8 +38,9 @@ pub const MAX_SIDE: u32 = 4096;
 /// The largest encoded image accepted, in bytes (the reader's default limit for a whole file).
 pub const MAX_ENCODED_LEN: usize = 2 * 1024 * 1024;
 
-/// How the encoded image is stored, told by its first bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// How the encoded image is stored, told by its first bytes. Serialised by its stable name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "UPPERCASE")]
 pub enum EncodedFormat {
     /// JPEG, `FF D8 FF`.
     Jpeg,
@@ -84,8 +85,10 @@ impl std::fmt::Display for EncodedFormat {
     }
 }
 
-/// The colour model of the encoded image, before conversion to RGB.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The colour model of the encoded image, before conversion to RGB. Serialised by its stable
+/// name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SourceColour {
     /// One channel (luminance); expanded to R = G = B.
     Gray,
