@@ -4,6 +4,7 @@
 //! - [`ReadSession`]: the sans-IO read, stepped by the platform's own I/O loop
 //!   (`android/`, `ios/`), so no callback crosses the boundary;
 //! - [`parse_mrz`], [`default_read_options`], [`new_active_authentication_challenge`];
+//! - [`decode_face_image`] and [`face_image_png`]: DG2's face (JPEG, JPEG 2000) as RGB pixels or PNG;
 //! - [`TrustStore`] (CSCA certificates, master lists, CRLs, LDIF) and [`verify()`], the full
 //!   verification (passive, chip and active authentication); [`verify_read`] without trust;
 //! - [`IdProofError`]: one typed error carrying the core's stable code; every export runs inside
@@ -30,6 +31,7 @@ uniffi::setup_scaffolding!();
 
 pub mod document;
 pub mod error;
+pub mod face;
 pub mod mrz;
 pub mod session;
 #[cfg(feature = "simulator")]
@@ -42,6 +44,7 @@ pub use document::{
     FaceImage, ImageFormat, PaceCamEvidence, PasswordKind, PersonalDetails, ReadStats,
 };
 pub use error::IdProofError;
+pub use face::{DecodedFace, FaceColour, FaceEncoding, decode_face_image, face_image_png};
 pub use mrz::{MrzInfo, parse_mrz};
 pub use session::{
     AccessKey, ExtendedLength, ReadOptions, ReadPhase, ReadProgress, ReadSession, ReadStep,
