@@ -4,7 +4,8 @@
 //! - [`ReadSession`]: the sans-IO read, stepped by the platform's own I/O loop
 //!   (`android/`, `ios/`), so no callback crosses the boundary;
 //! - [`parse_mrz`], [`default_read_options`], [`new_active_authentication_challenge`];
-//! - [`decode_face_image`] and [`face_image_png`]: DG2's face (JPEG, JPEG 2000) as RGB pixels or PNG;
+//! - [`decode_face_image`] and [`face_image_png`]: DG2's face (JPEG, JPEG 2000) as RGB pixels or PNG
+//!   (feature `face`, on by default);
 //! - [`TrustStore`] (CSCA certificates, master lists, CRLs, LDIF) and [`verify()`], the full
 //!   verification (passive, chip and active authentication); [`verify_read`] without trust;
 //! - [`IdProofError`]: one typed error carrying the core's stable code; every export runs inside
@@ -31,6 +32,7 @@ uniffi::setup_scaffolding!();
 
 pub mod document;
 pub mod error;
+#[cfg(feature = "face")]
 pub mod face;
 pub mod mrz;
 pub mod session;
@@ -44,6 +46,7 @@ pub use document::{
     FaceImage, ImageFormat, PaceCamEvidence, PasswordKind, PersonalDetails, ReadStats,
 };
 pub use error::IdProofError;
+#[cfg(feature = "face")]
 pub use face::{DecodedFace, FaceColour, FaceEncoding, decode_face_image, face_image_png};
 pub use mrz::{MrzInfo, parse_mrz};
 pub use session::{
