@@ -38,7 +38,7 @@ pub struct DecodedFace {
     pub source_colour: FaceColour,
     /// Bits per sample of the encoded image (JPEG 2000 may have more than 8; scaled to 8).
     pub bit_depth: u8,
-    /// Width in pixels (1…4096).
+    /// Width in pixels (1…4096; at most 4 194 304 pixels in all).
     pub width: u32,
     /// Height in pixels (1…4096).
     pub height: u32,
@@ -73,7 +73,7 @@ fn decode(image: &[u8]) -> Result<face_decode::DecodedFace, IdProofError> {
 
 /// Decodes an encoded face (`FaceImage.data` of a read `Document`: JPEG, JP2 or a bare JPEG
 /// 2000 codestream) to RGB pixels. Throws `Chip` with code `FACE_DECODE` for bytes that are
-/// not such an image, are truncated or corrupt, or exceed 4096 pixels a side.
+/// not such an image, are truncated or corrupt, or exceed 4096 pixels a side or 2048² in all.
 #[uniffi::export]
 pub fn decode_face_image(image: Vec<u8>) -> Result<DecodedFace, IdProofError> {
     guard(|| decode(&image).map(DecodedFace::from))

@@ -14,8 +14,8 @@
 #![cfg(feature = "face-decode")]
 
 use idproof_core::lds::face_decode::{
-    DecodedFace, EncodedFormat, FaceDecodeError, MAX_SIDE, SourceColour, decode_face, decode_image,
-    to_png,
+    DecodedFace, EncodedFormat, FaceDecodeError, MAX_PIXELS, MAX_SIDE, SourceColour, decode_face,
+    decode_image, to_png,
 };
 use idproof_core::lds::{Dg2, ImageFormat};
 use idproof_core::{Error, ErrorCode};
@@ -375,6 +375,7 @@ fn corrupted_headers_never_panic() {
                     face.width() <= MAX_SIDE && face.height() <= MAX_SIDE,
                     "{name}"
                 );
+                assert!(u64::from(face.width()) * u64::from(face.height()) <= MAX_PIXELS);
             }
         }
     }
@@ -434,6 +435,18 @@ fn oversized_pictures_are_refused_before_decoding() {
         "{:?}",
         decode_image(&jpeg)
     );
+    // Each side within MAX_SIDE, but 3000 × 2000 is more than MAX_PIXELS.
+    let mut j2k = data("face/specimen_face_gray.j2k");
+    j2k[8..12].copy_from_slice(&3000_u32.to_be_bytes());
+    j2k[12..16].copy_from_slice(&2000_u32.to_be_bytes());
+    assert!(matches!(
+        decode_image(&j2k),
+        Err(FaceDecodeError::Dimensions {
+            width: 3000,
+            height: 2000,
+            ..
+        })
+    ));
     // The codestream's SIZ Xsiz set to 5000.
     let mut j2k = data("face/specimen_face_gray.j2k");
     j2k[8..12].copy_from_slice(&5000_u32.to_be_bytes());

@@ -35,7 +35,7 @@ pub(super) fn decode(data: &[u8]) -> Result<RawPixels, FaceDecodeError> {
         .set_max_height(max)
         .jpeg_set_max_scans(MAX_SCANS);
     let mut probe = JpegDecoder::new_with_options(ZCursor::new(data), options);
-    probe.decode_headers().map_err(decoder_error)?;
+    probe.decode_headers().map_err(|e| decoder_error(&e))?;
     let (width, height) = probe
         .dimensions()
         .ok_or_else(|| FaceDecodeError::Malformed {
@@ -69,7 +69,7 @@ pub(super) fn decode(data: &[u8]) -> Result<RawPixels, FaceDecodeError> {
     };
     let mut decoder =
         JpegDecoder::new_with_options(ZCursor::new(data), options.jpeg_set_out_colorspace(out));
-    let samples = decoder.decode().map_err(decoder_error)?;
+    let samples = decoder.decode().map_err(|e| decoder_error(&e))?;
     Ok(RawPixels {
         width: u32::try_from(width).unwrap_or(u32::MAX),
         height: u32::try_from(height).unwrap_or(u32::MAX),
@@ -84,7 +84,7 @@ pub(super) fn decode(data: &[u8]) -> Result<RawPixels, FaceDecodeError> {
     })
 }
 
-fn decoder_error(e: zune_jpeg::errors::DecodeErrors) -> FaceDecodeError {
+fn decoder_error(e: &zune_jpeg::errors::DecodeErrors) -> FaceDecodeError {
     FaceDecodeError::Decoder {
         format: FORMAT,
         detail: e.to_string(),

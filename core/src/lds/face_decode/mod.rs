@@ -10,7 +10,8 @@
 //! The bytes come from a chip, so they are hostile until proven otherwise:
 //! - the format is told by the magic bytes ([`EncodedFormat::detect`]), never by the header's claim;
 //! - the input is at most [`MAX_ENCODED_LEN`] bytes and the picture at most [`MAX_SIDE`] pixels
-//!   per side, checked from the headers *before* the decoder allocates the picture;
+//!   a side and [`MAX_PIXELS`] in all, checked from the headers *before* the decoder allocates
+//!   the picture;
 //! - an image without its end marker (JPEG `EOI`, JPEG 2000 `EOC`) is refused as truncated
 //!   rather than decoded half grey: DG2 is a signed, complete file, and a face matcher must
 //!   not be handed half a face;
@@ -32,8 +33,14 @@ use super::biometric::FaceImage;
 pub use self::png::to_png;
 
 /// The largest width or height accepted, in pixels. ICAO 9303 portraits are a few hundred
-/// pixels a side; 4096 × 4096 × 3 bytes is 48 MiB, the most a hostile chip can make us hold.
+/// pixels a side.
 pub const MAX_SIDE: u32 = 4096;
+
+/// The largest picture accepted, in pixels (2048 × 2048, or 1536 × 2730 for a portrait). The
+/// JPEG 2000 decoder needs about 24 bytes a pixel while it works, and a codestream of a few
+/// hundred bytes can declare any size: this bounds what a hostile chip makes us allocate
+/// (about 100 MB) where [`MAX_SIDE`] alone would allow 400 MB.
+pub const MAX_PIXELS: u64 = 2048 * 2048;
 
 /// The largest encoded image accepted, in bytes (the reader's default limit for a whole file).
 pub const MAX_ENCODED_LEN: usize = 2 * 1024 * 1024;
@@ -117,8 +124,8 @@ impl std::fmt::Display for SourceColour {
 
 /// A decoded face: 8-bit RGB pixels, row by row from the top left, three bytes a pixel.
 ///
-/// Only built by the decoder, so `rgb().len() == width * height * 3` always holds and both
-/// sides are within `1..=MAX_SIDE`.
+/// Only built by the decoder, so `rgb().len() == width * height * 3` always holds, both sides
+/// are within `1..=MAX_SIDE` and the area is at most `MAX_PIXELS`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DecodedFace {
     format: EncodedFormat,
@@ -211,8 +218,12 @@ pub enum FaceDecodeError {
         /// The limit.
         max: usize,
     },
-    /// A width or height of zero or above [`MAX_SIDE`], as the image's own header declares.
-    #[error("{format} face image of {width}x{height} pixels: each side must be 1..={max}")]
+    /// A width or height of zero or above [`MAX_SIDE`], or more than [`MAX_PIXELS`] in all,
+    /// as the image's own header declares.
+    #[error(
+        "{format} face image of {width}x{height} pixels: each side must be 1..={max} and the \
+         picture at most {MAX_PIXELS} pixels"
+    )]
     Dimensions {
         /// The encoding.
         format: EncodedFormat,
@@ -288,11 +299,11 @@ fn decode_with_claim(data: &[u8], declared: Option<u8>) -> Result<DecodedFace, F
     }
     let Some(format) = EncodedFormat::detect(data) else {
         return Err(FaceDecodeError::UnknownFormat {
-            prefix: data
-                .iter()
-                .take(8)
-                .map(|b| format!("{b:02X}"))
-                .collect::<String>(),
+            prefix: data.iter().take(8).fold(String::new(), |mut hex, b| {
+                use std::fmt::Write as _;
+                let _ = write!(hex, "{b:02X}");
+                hex
+            }),
             declared: match declared {
                 Some(0) => ", header says JPEG".to_owned(),
                 Some(1) => ", header says JPEG 2000".to_owned(),
@@ -394,10 +405,10 @@ fn cmyk(ink: u8, black: u8) -> u8 {
     u8::try_from(v).unwrap_or(u8::MAX)
 }
 
-/// Refuses a width or height of zero or above [`MAX_SIDE`].
+/// Refuses a width or height of zero or above [`MAX_SIDE`], and more than [`MAX_PIXELS`].
 fn check_dimensions(format: EncodedFormat, width: u64, height: u64) -> Result<(), FaceDecodeError> {
     let max = u64::from(MAX_SIDE);
-    if width == 0 || height == 0 || width > max || height > max {
+    if width == 0 || height == 0 || width > max || height > max || width * height > MAX_PIXELS {
         return Err(FaceDecodeError::Dimensions {
             format,
             width,
