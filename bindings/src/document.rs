@@ -207,7 +207,8 @@ pub struct ReadStats {
 pub enum ImageFormat {
     /// JPEG: decode with `BitmapFactory` / `UIImage`.
     Jpeg,
-    /// JPEG 2000: needs a JPEG 2000 decoder on Android (iOS decodes it natively).
+    /// JPEG 2000 (JP2 or a bare codestream): Android has no decoder and iOS none for bare
+    /// codestreams; `decode_face_image` / `face_image_png` decode it.
     Jpeg2000,
     /// Neither the bytes nor the header say JPEG or JPEG 2000.
     Unknown,

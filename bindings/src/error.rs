@@ -56,7 +56,8 @@ pub enum IdProofError {
     },
     /// The chip or its data misbehaved (`CHIP_PROTOCOL`, `SECURE_MESSAGING`, `LDS_FORMAT`,
     /// `PACE_FAILED`, `CA_FAILED` for a chip that fails Chip Authentication, i.e. a likely
-    /// clone): a broken, unusual or forged chip. Remedy: retry once, then report.
+    /// clone; `FACE_DECODE` for a face image that does not decode): a broken, unusual or
+    /// forged chip. Remedy: retry once, then report.
     #[error("{code}: {detail}")]
     Chip {
         /// Stable code.
@@ -233,6 +234,7 @@ mod tests {
             (ErrorCode::Signature, "Chip"),
             (ErrorCode::CaFailed, "Chip"),
             (ErrorCode::AaFailed, "Chip"),
+            (ErrorCode::FaceDecode, "Chip"),
         ];
         for (code, variant) in cases {
             let e = IdProofError::from(Error::new(code, "d"));

@@ -4,6 +4,8 @@
 //! - [`ReadSession`]: the sans-IO read, stepped by the platform's own I/O loop
 //!   (`android/`, `ios/`), so no callback crosses the boundary;
 //! - [`parse_mrz`], [`default_read_options`], [`new_active_authentication_challenge`];
+//! - [`decode_face_image`] and [`face_image_png`]: DG2's face (JPEG, JPEG 2000) as RGB pixels or PNG
+//!   (feature `face`, on by default);
 //! - [`TrustStore`] (CSCA certificates, master lists, CRLs, LDIF) and [`verify()`], the full
 //!   verification (passive, chip and active authentication); [`verify_read`] without trust;
 //! - [`IdProofError`]: one typed error carrying the core's stable code; every export runs inside
@@ -34,6 +36,8 @@ uniffi::setup_scaffolding!();
 
 pub mod document;
 pub mod error;
+#[cfg(feature = "face")]
+pub mod face;
 pub mod flow;
 pub mod mrz;
 pub mod session;
@@ -47,6 +51,8 @@ pub use document::{
     FaceImage, ImageFormat, PaceCamEvidence, PasswordKind, PersonalDetails, ReadStats,
 };
 pub use error::IdProofError;
+#[cfg(feature = "face")]
+pub use face::{DecodedFace, FaceColour, FaceEncoding, decode_face_image, face_image_png};
 pub use flow::ActivationFlow;
 pub use flow::events::{
     BackendError, BackendReply, BackendRequest, FlowAction, FlowEvent, FlowStep,

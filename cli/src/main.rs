@@ -41,6 +41,8 @@ enum Command {
     Evidence(cmd::evidence::Args),
     /// Run the MitID activation flow (passport/ID card) against the reference backend.
     Flow(cmd::flow::Args),
+    /// Decode a DG2 face image (JPEG, JPEG 2000) and optionally write it as PNG.
+    Face(cmd::face::Args),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         Command::Trust(args) => cmd::trust::run(&args),
         Command::Evidence(args) => cmd::evidence::run(&args),
         Command::Flow(args) => cmd::flow::run(&args),
+        Command::Face(args) => cmd::face::run(&args),
     };
     ExitCode::from(code)
 }

@@ -42,6 +42,9 @@ pub enum ErrorCode {
     /// Active Authentication failed: the chip's answer to INTERNAL AUTHENTICATE is not a
     /// valid signature of the challenge with the DG15 key (or the chip refused to sign).
     AaFailed,
+    /// A face image (DG2) could not be decoded to pixels: not JPEG or JPEG 2000, corrupt,
+    /// an unsupported colour model, or larger than the decoder accepts.
+    FaceDecode,
 }
 
 impl ErrorCode {
@@ -62,6 +65,7 @@ impl ErrorCode {
             ErrorCode::Signature => "SIGNATURE",
             ErrorCode::CaFailed => "CA_FAILED",
             ErrorCode::AaFailed => "AA_FAILED",
+            ErrorCode::FaceDecode => "FACE_DECODE",
         }
     }
 }

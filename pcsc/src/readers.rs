@@ -132,7 +132,7 @@ impl Readers {
         loop {
             let remaining = match deadline {
                 Some(d) => d.saturating_duration_since(Instant::now()),
-                None => Duration::from_secs(3600),
+                None => Duration::from_hours(1),
             };
             match self.ctx.get_status_change(remaining, &mut states) {
                 Ok(()) => {}

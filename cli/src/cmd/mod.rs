@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod evidence;
+pub mod face;
 pub mod flow;
 pub mod mrz;
 pub mod read;

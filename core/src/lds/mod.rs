@@ -18,6 +18,8 @@ pub mod dg14;
 pub mod dg15;
 pub mod dg2;
 pub mod error;
+#[cfg(feature = "face-decode")]
+pub mod face_decode;
 pub mod file;
 mod names;
 pub mod sod;
