@@ -77,7 +77,11 @@ fn demo_bundle_reverifies_with_pace_cam_and_aa() {
     let text = std::fs::read(&bundle).unwrap();
     assert_eq!(demo["evidence"]["path"], s(&bundle));
     assert_eq!(demo["evidence"]["nonce"], NONCE);
-    assert_eq!(demo["evidence"]["session_id"], "demo");
+    // The session the demo flow's reference backend opened (12 random bytes, hex).
+    let session = demo["evidence"]["session_id"].as_str().unwrap();
+    assert_eq!(session.len(), 24, "{session}");
+    assert!(session.bytes().all(|b| b.is_ascii_hexdigit()), "{session}");
+    assert!(String::from_utf8_lossy(&text).contains(session));
     assert_eq!(
         demo["evidence"]["sha256"],
         hex::encode(sha2::Sha256::digest(&text))
