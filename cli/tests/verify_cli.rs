@@ -213,3 +213,89 @@ fn trust_inspect_reports_countries_counts_and_verification() {
     let out = idproof(&["trust", "inspect", &data("lds/bsi-tr03105_EF_SOD.bin")]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn deviation_lists_are_inspected_and_annotate_verify() {
+    use idproof_fixtures::factory::deviation::{
+        DG_HASH_WRONG, DeviationEntry, DeviationText, deviation_list,
+    };
+    let doc = DocumentBuilder::specimen().build().unwrap();
+    let trust = temp_dir("dvl-trust");
+    std::fs::write(trust.join("csca.der"), doc.pki.csca_der()).unwrap();
+    let (signer, key) = doc.pki.issue_signer(7, "Deviation List Signer").unwrap();
+    let entry = DeviationEntry::for_dsc(doc.pki.dsc())
+        .describe(DeviationText::datagroup(DG_HASH_WRONG, 2).text("known bad DG2 hash"));
+    let dvl = trust.join("UT.dvl");
+    std::fs::write(
+        &dvl,
+        deviation_list(
+            &[entry],
+            &signer,
+            &key,
+            idproof_fixtures::pki::date(2025, 1, 1),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+
+    let out = idproof(&["trust", "inspect", &s(&trust), "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json_of(&out);
+    assert_eq!(v["verdict"], "valid");
+    assert_eq!(v["deviations"], 1);
+    assert_eq!(v["countries"]["UT"]["deviations"], 1);
+    let sources = v["sources"].as_array().unwrap();
+    let source = sources
+        .iter()
+        .find(|s| s["kind"] == "deviation_list")
+        .unwrap();
+    assert_eq!(source["deviations"], 1);
+    assert_eq!(source["verification"], "passed");
+    let out = idproof(&["trust", "inspect", &s(&trust)]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains(", 1 deviations, 1 countries"), "{text}");
+    assert!(text.contains("DeviationList"), "{text}");
+    assert!(
+        text.contains(": 1 deviations; verified: 1 deviation(s) of UT"),
+        "{text}"
+    );
+
+    // Without its CSCA the list is refused like an unverified master list.
+    let out = idproof(&["trust", "inspect", &s(&dvl), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    assert_eq!(v["failures"][0]["code"], "TRUST_UNVERIFIED");
+    let detail = v["failures"][0]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("not verified (deviation list: signer"),
+        "{detail}"
+    );
+
+    // A dump whose DG2 does not match: still failed (exit 1), with the deviation noted.
+    let dump = temp_dir("dvl-dump");
+    doc.write_to(&dump).unwrap();
+    let dg2 = dump.join(format!("{}.bin", LdsFile::Dg(DataGroup::DG2).name()));
+    let mut bytes = std::fs::read(&dg2).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&dg2, bytes).unwrap();
+    let out = idproof(&["verify", &s(&dump), "--trust", &s(&trust), "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json_of(&out);
+    assert_eq!(v["verdict"], "failed");
+    let hashes = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "dg_hashes")
+        .unwrap();
+    assert_eq!(hashes["status"], "failed");
+    assert_eq!(hashes["code"], "PA_HASH");
+    assert_eq!(hashes["deviations"][0]["code"], "DEVIATION_DG_HASH_WRONG");
+    assert!(
+        v["failures"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("known bad DG2 hash")
+    );
+}

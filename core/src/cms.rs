@@ -392,17 +392,6 @@ pub fn master_list_certificates(e_content: &[u8]) -> Result<Vec<&[u8]>, CmsError
         .collect::<Result<Vec<_>, _>>()?)
 }
 
-/// A deviation list's content, parsed only as far as counting its deviations
-/// (`DeviationList ::= SEQUENCE { version, digestAlg OPTIONAL, deviations SET OF … }`).
-pub fn deviation_count(e_content: &[u8]) -> Result<usize, CmsError> {
-    let dl = parse_der_or_ber(e_content)?.expect(tag::SEQUENCE, "DeviationList")?;
-    let mut f = Fields::new(&dl);
-    f.next_tagged(tag::INTEGER, "version")?;
-    let _ = f.optional(tag::SEQUENCE)?;
-    let set = f.next_tagged(tag::SET, "deviations")?;
-    Ok(set.child_vec()?.len())
-}
-
 fn parse_der_or_ber(bytes: &[u8]) -> Result<Tlv<'_>, Asn1Error> {
     Tlv::parse(bytes, Mode::Der).or_else(|_| Tlv::parse(bytes, Mode::Ber))
 }

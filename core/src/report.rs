@@ -71,6 +71,24 @@ pub struct Check {
     pub code: Option<String>,
     /// Human explanation (why it failed or was not performed).
     pub detail: Option<String>,
+    /// Known deviations of the issuing State (from a verified ICAO deviation list) that explain
+    /// this outcome. Annotations only: they never change `status` or `code`. Absent from JSON
+    /// when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deviations: Vec<DeviationNote>,
+}
+
+/// A deviation of the issuing State that explains a check's outcome (ICAO 9303-12 deviation
+/// list; see `docs/deviation-lists.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviationNote {
+    /// Stable code, e.g. `DEVIATION_DG_HASH_WRONG`.
+    pub code: String,
+    /// The deviationType OID, e.g. `2.23.136.1.1.7.2.2`.
+    pub deviation_type: String,
+    /// The parameter, the issuing State's description and the list it came from.
+    pub detail: String,
 }
 
 impl Check {
@@ -81,6 +99,7 @@ impl Check {
             status: CheckStatus::Passed,
             code: None,
             detail: None,
+            deviations: Vec::new(),
         }
     }
 
@@ -91,6 +110,7 @@ impl Check {
             status: CheckStatus::Failed,
             code: Some(code.to_owned()),
             detail: Some(detail.into()),
+            deviations: Vec::new(),
         }
     }
 
@@ -101,6 +121,15 @@ impl Check {
             status: CheckStatus::NotPerformed,
             code: None,
             detail: Some(reason.into()),
+            deviations: Vec::new(),
+        }
+    }
+
+    /// A passed check with a note on what was checked.
+    pub fn passed_with(name: CheckName, detail: impl Into<String>) -> Self {
+        Self {
+            detail: Some(detail.into()),
+            ..Self::passed(name)
         }
     }
 }

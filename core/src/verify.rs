@@ -9,6 +9,10 @@
 //! authentication are `not_performed` and the verdict rests on passive authentication.
 //! Active Authentication passes only when the chip's signature verifies with the DG15 key
 //! **and** passive authentication proved that key (SOD signature, chain and DG15's hash).
+//!
+//! When the trust store holds a verified ICAO deviation list of the issuing State, deviations
+//! that match the document annotate the checks they explain ([`crate::auth::deviation`]);
+//! they never change a status, so the verdict is the same with or without the list.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,6 +21,8 @@ use crate::auth::active::{
     aa_signature_algorithm, ecdsa_hash_from_oid, verify_active_authentication,
 };
 use crate::auth::anti_clone::chip_authentication_check;
+use crate::auth::cert::Certificate;
+use crate::auth::deviation::apply::{DocumentFacts, annotate};
 use crate::auth::pa::{SignedObjectVerification, verify_signed_object};
 use crate::auth::trust::TrustStore;
 use crate::cms::OID_LDS_SECURITY_OBJECT;
@@ -82,7 +88,7 @@ fn verify_all(
     at: Time,
     access_mrz: Option<&Mrz>,
 ) -> Report {
-    let mut checks = passive_authentication(files, trust, at);
+    let (mut checks, pa) = passive_authentication(files, trust, at);
     let hashes_passed = checks
         .iter()
         .any(|c| c.name == CheckName::DgHashes && c.status == CheckStatus::Passed);
@@ -97,7 +103,42 @@ fn verify_all(
         None => anti_clone_check(files, CheckName::ActiveAuthentication, DataGroup::DG15),
         Some(exchange) => active_authentication(files, exchange, dg15_proven),
     });
+    apply_deviations(&mut checks, files, trust, &pa);
     Report::from_checks(checks)
+}
+
+/// What passive authentication learned that deviation matching needs.
+#[derive(Debug, Default)]
+struct PaFacts {
+    /// The certificate EF.SOD names as its signer (found, not necessarily valid).
+    dsc: Option<Certificate>,
+    signing_time: Option<Time>,
+    /// Data groups whose hash differs from EF.SOD's.
+    failed_dgs: Vec<DataGroup>,
+}
+
+/// Annotates the checks with the issuing State's deviations that match the document.
+fn apply_deviations(
+    checks: &mut [Check],
+    files: &BTreeMap<LdsFile, Vec<u8>>,
+    trust: &TrustStore,
+    pa: &PaFacts,
+) {
+    if !trust.has_deviations() {
+        return;
+    }
+    let mrz = files
+        .get(&LdsFile::Dg(DataGroup::DG1))
+        .and_then(|raw| Dg1::parse(raw).ok())
+        .and_then(|dg1| Mrz::parse(dg1.mrz_text()).ok());
+    let facts = DocumentFacts {
+        dsc: pa.dsc.as_ref(),
+        document_code: mrz.as_ref().map(Mrz::document_code),
+        document_number: mrz.as_ref().map(Mrz::document_number),
+        signing_time: pa.signing_time,
+    };
+    let matched = trust.deviations_for(&facts);
+    annotate(checks, &matched, &pa.failed_dgs);
 }
 
 /// Checks a read document without a trust store (kept for callers that have none): passive
@@ -107,21 +148,22 @@ pub fn verify_read(document: &Document, access_mrz: Option<&Mrz>) -> Report {
     verify(document, &TrustStore::new(), Time::EPOCH, access_mrz)
 }
 
-/// The five PA checks, in report order.
+/// The five PA checks, in report order, and what deviation matching needs.
 fn passive_authentication(
     files: &BTreeMap<LdsFile, Vec<u8>>,
     trust: &TrustStore,
     at: Time,
-) -> Vec<Check> {
+) -> (Vec<Check>, PaFacts) {
     let Some(raw) = files.get(&LdsFile::Sod) else {
         let why = "EF.SOD was not read";
-        return vec![
+        let checks = vec![
             Check::not_performed(CheckName::SodSignature, why),
             Check::not_performed(CheckName::DscChain, why),
             Check::not_performed(CheckName::Revocation, why),
             Check::not_performed(CheckName::DgHashes, why),
             Check::not_performed(CheckName::ComConsistency, why),
         ];
+        return (checks, PaFacts::default());
     };
     let parsed = Sod::parse(raw).map_err(|e| e.to_string()).and_then(|sod| {
         sod.signed_data()
@@ -140,19 +182,27 @@ fn passive_authentication(
         Ok(v) => v,
         Err(detail) => {
             let why = "EF.SOD could not be parsed";
-            return vec![
+            let checks = vec![
                 Check::failed(CheckName::SodSignature, PA_SIGNATURE, detail),
                 Check::not_performed(CheckName::DscChain, why),
                 Check::not_performed(CheckName::Revocation, why),
                 Check::not_performed(CheckName::DgHashes, why),
                 Check::not_performed(CheckName::ComConsistency, why),
             ];
+            return (checks, PaFacts::default());
         }
     };
     let mut checks = signature_and_chain(&pa);
+    let mut facts = PaFacts {
+        dsc: pa.signer.signer.clone(),
+        signing_time: pa.signer.signing_time,
+        failed_dgs: Vec::new(),
+    };
     match so {
         Ok(Some(so)) => {
-            checks.push(dg_hashes(files, &so));
+            let (check, failed) = dg_hashes(files, &so);
+            checks.push(check);
+            facts.failed_dgs = failed;
             checks.push(com_consistency(files, &so));
         }
         Ok(None) => {
@@ -168,17 +218,12 @@ fn passive_authentication(
             ));
         }
     }
-    checks
+    (checks, facts)
 }
 
 fn check_from(name: CheckName, code: &str, status: CheckStatus, detail: String) -> Check {
     match status {
-        CheckStatus::Passed => Check {
-            name,
-            status,
-            code: None,
-            detail: Some(detail),
-        },
+        CheckStatus::Passed => Check::passed_with(name, detail),
         CheckStatus::Failed => Check::failed(name, code, detail),
         CheckStatus::NotPerformed => Check::not_performed(name, detail),
     }
@@ -232,39 +277,48 @@ fn read_data_groups(files: &BTreeMap<LdsFile, Vec<u8>>) -> Vec<(DataGroup, &[u8]
         .collect()
 }
 
-fn dg_hashes(files: &BTreeMap<LdsFile, Vec<u8>>, so: &LdsSecurityObject) -> Check {
+/// The `dg_hashes` check, and the data groups whose hash differs from EF.SOD's.
+fn dg_hashes(
+    files: &BTreeMap<LdsFile, Vec<u8>>,
+    so: &LdsSecurityObject,
+) -> (Check, Vec<DataGroup>) {
     let read = read_data_groups(files);
     if read.is_empty() {
-        return Check::not_performed(
+        let check = Check::not_performed(
             CheckName::DgHashes,
             "no data group was read: the SOD alone proves nothing about the holder",
         );
+        return (check, Vec::new());
     }
     let Some(alg) = hash_algorithm_from_oid(&so.hash_algorithm) else {
-        return Check::not_performed(
+        let check = Check::not_performed(
             CheckName::DgHashes,
             format!("hash algorithm {} is not supported", so.hash_algorithm),
         );
+        return (check, Vec::new());
     };
     let mut problems = Vec::new();
     let mut matched = Vec::new();
+    let mut mismatched = Vec::new();
     for (dg, bytes) in read {
         match so.data_group_hashes.get(&dg) {
             None => problems.push(format!("{dg} was read but EF.SOD has no hash for it")),
             Some(expected) if *expected == hash(alg, bytes) => matched.push(dg.to_string()),
-            Some(_) => problems.push(format!("{dg} does not match its {alg:?} hash in EF.SOD")),
+            Some(_) => {
+                mismatched.push(dg);
+                problems.push(format!("{dg} does not match its {alg:?} hash in EF.SOD"));
+            }
         }
     }
-    if problems.is_empty() {
-        Check {
-            name: CheckName::DgHashes,
-            status: CheckStatus::Passed,
-            code: None,
-            detail: Some(format!("{} match ({alg:?})", matched.join(", "))),
-        }
+    let check = if problems.is_empty() {
+        Check::passed_with(
+            CheckName::DgHashes,
+            format!("{} match ({alg:?})", matched.join(", ")),
+        )
     } else {
         Check::failed(CheckName::DgHashes, PA_HASH, problems.join("; "))
-    }
+    };
+    (check, mismatched)
 }
 
 fn com_consistency(files: &BTreeMap<LdsFile, Vec<u8>>, so: &LdsSecurityObject) -> Check {
@@ -278,12 +332,10 @@ fn com_consistency(files: &BTreeMap<LdsFile, Vec<u8>>, so: &LdsSecurityObject) -
     let listed: BTreeSet<DataGroup> = com.data_groups().iter().copied().collect();
     let signed: BTreeSet<DataGroup> = so.data_group_hashes.keys().copied().collect();
     if listed == signed {
-        return Check {
-            name: CheckName::ComConsistency,
-            status: CheckStatus::Passed,
-            code: None,
-            detail: Some("EF.COM lists exactly the data groups hashed in EF.SOD".into()),
-        };
+        return Check::passed_with(
+            CheckName::ComConsistency,
+            "EF.COM lists exactly the data groups hashed in EF.SOD",
+        );
     }
     let names = |set: &BTreeSet<DataGroup>| -> String {
         set.iter()
@@ -416,14 +468,10 @@ fn active_authentication(
             code => Check::failed(NAME, code.as_str(), e.to_string()),
         },
         Ok(outcome) => match dg15_proven {
-            Ok(()) => Check {
-                name: NAME,
-                status: CheckStatus::Passed,
-                code: None,
-                detail: Some(format!(
-                    "{outcome}; the DG15 key is proven by passive authentication"
-                )),
-            },
+            Ok(()) => Check::passed_with(
+                NAME,
+                format!("{outcome}; the DG15 key is proven by passive authentication"),
+            ),
             Err(why) => Check::not_performed(
                 NAME,
                 format!(

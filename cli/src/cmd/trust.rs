@@ -164,7 +164,7 @@ pub fn load(paths: &[PathBuf], as_is: bool) -> Result<Loaded, LoadError> {
             TrustFileKind::Ldif | TrustFileKind::Crl => {}
         }
     }
-    // Master lists until no more verify.
+    // Master and deviation lists until no more verify.
     let mut refused = Vec::new();
     loop {
         let before = pending.len();
@@ -180,7 +180,7 @@ pub fn load(paths: &[PathBuf], as_is: bool) -> Result<Loaded, LoadError> {
             refused.extend(still.into_iter().map(|(label, _, why)| Failure {
                 code: "TRUST_UNVERIFIED".into(),
                 detail: format!(
-                    "{label}: master list not verified ({why}); give its CSCA with --trust, or --trust-unverified-lists"
+                    "{label}: not verified ({why}); give its CSCA with --trust, or --trust-unverified-lists"
                 ),
             }));
             break;
@@ -262,10 +262,11 @@ fn inspect(args: &InspectArgs) -> u8 {
         }
     };
     out(format!(
-        "{} trust anchors (CSCA and link certificates), {} Document Signers, {} CRLs, {} countries",
+        "{} trust anchors (CSCA and link certificates), {} Document Signers, {} CRLs, {} deviations, {} countries",
         summary.certificates,
         summary.document_signers,
         summary.crls,
+        summary.deviations,
         summary.countries.len()
     ));
     for s in &summary.sources {
@@ -276,13 +277,13 @@ fn inspect(args: &InspectArgs) -> u8 {
     }
     out(String::new());
     out(format!(
-        "  {:<4} {:>5} {:>4}  validity",
-        "ctry", "CSCAs", "CRLs"
+        "  {:<4} {:>5} {:>4} {:>4}  validity",
+        "ctry", "CSCAs", "CRLs", "devs"
     ));
     for (cc, c) in &summary.countries {
         out(format!(
-            "  {cc:<4} {:>5} {:>4}  {} to {}",
-            c.cscas, c.crls, c.valid_from, c.valid_to
+            "  {cc:<4} {:>5} {:>4} {:>4}  {} to {}",
+            c.cscas, c.crls, c.deviations, c.valid_from, c.valid_to
         ));
     }
     if ok { EXIT_OK } else { EXIT_FAILED }
@@ -294,6 +295,12 @@ fn source_line(s: &SourceReport) -> String {
         CheckStatus::Failed => "FAILED",
         CheckStatus::NotPerformed => "not verified",
     };
+    if s.kind == TrustFileKind::DeviationList {
+        return format!(
+            "  {:?} {}: {} deviations; {status}: {}",
+            s.kind, s.label, s.deviations, s.detail
+        );
+    }
     format!(
         "  {:?} {}: {} certificates ({} new), {} CRLs; {status}: {}",
         s.kind, s.label, s.certificates, s.added, s.crls, s.detail

@@ -135,6 +135,16 @@ impl Time {
     pub fn year(&self) -> u16 {
         self.year
     }
+
+    /// The month, 1–12.
+    pub fn month(&self) -> u8 {
+        self.month
+    }
+
+    /// The day of the month, 1–31.
+    pub fn day(&self) -> u8 {
+        self.day
+    }
 }
 
 impl std::fmt::Display for Time {

@@ -5,7 +5,9 @@
 //!
 //! **Two kinds of scalar multiplication.** ECDSA verification handles only public values (key,
 //! signature, message hash), so [`Curve::mul_double_vartime`] uses double-and-add with Shamir's
-//! trick and early exits; it must never see a secret scalar. Key agreement (PACE, CA) uses
+//! trick and early exits; it must never see a secret scalar (it is the reference the fast path,
+//! [`Curve::mul_double_affine_x_vartime`] in `fixed.rs` on the fixed-width field of `field.rs`,
+//! is tested against). Key agreement (PACE, CA) uses
 //! [`Curve::mul_ct`] in `ct.rs`: a Montgomery ladder with complete addition formulas and
 //! constant-time swaps. `swu.rs` is PACE Integrated Mapping's point encoding. The field
 //! arithmetic itself (`BoxedMontyForm`) is constant time.
@@ -13,10 +15,13 @@
 // The point formulas keep the notation of the EFD and SEC 1 (p, n, a, b, r, s, h, u1 …).
 #![allow(clippy::many_single_char_names)]
 
+use std::sync::{Arc, OnceLock};
+
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use crypto_bigint::{BoxedUint, NonZero, Odd};
 
 mod ct;
+mod field;
 mod fixed;
 mod swu;
 
@@ -35,7 +40,19 @@ pub struct Curve {
     a: BoxedMontyForm,
     b: BoxedMontyForm,
     g: JacobianPoint,
+    /// wNAF width of the precomputed G table of the fast path.
+    g_width: usize,
+    /// The fast path's per-curve context, built on first use and shared by clones (`None`
+    /// when the fast path does not serve the curve).
+    fast: Arc<OnceLock<Option<fixed::Precomputed>>>,
 }
+
+/// One slot per entry of [`super::KNOWN_CURVES`] (more slots than curves; a curve beyond them
+/// is simply built each time): the well-known curves are built once per process, with the
+/// fast path's G table, because ECDSA verification asks for them on every signature.
+const CACHE_SLOTS: usize = 16;
+static KNOWN_CACHE: [OnceLock<Option<Curve>>; CACHE_SLOTS] =
+    [const { OnceLock::new() }; CACHE_SLOTS];
 
 /// A point in Jacobian coordinates (X/Z², Y/Z³); Z = 0 is the point at infinity.
 #[derive(Debug, Clone)]
@@ -60,17 +77,32 @@ impl Curve {
     /// key, and no eMRTD curve has one. An absent cofactor is accepted only when n is at least as
     /// long as p, which (by Hasse's bound) forces h = 1.
     pub fn new(params: &DomainParameters) -> Result<Self, EcError> {
-        Self::build(params, true)
+        Self::build(params, true, fixed::W_G_ONE_SHOT)
     }
 
     /// The curve for a known name, with its standard parameters (the n·G check is skipped: the
     /// constants are the published ones and are covered by tests). `None` for `Unknown`.
+    ///
+    /// Built once per process and cloned (the clone shares the fast path's precomputed table
+    /// of G, so only the first verification on a curve pays for it).
     pub fn known(name: super::CurveName) -> Option<Self> {
-        name.known()
-            .and_then(|k| Self::build(&k.domain(), false).ok())
+        let index = super::KNOWN_CURVES.iter().position(|c| c.name == name)?;
+        let build = || {
+            super::KNOWN_CURVES
+                .get(index)
+                .and_then(|k| Self::build(&k.domain(), false, fixed::W_G_CACHED).ok())
+        };
+        match KNOWN_CACHE.get(index) {
+            Some(slot) => slot.get_or_init(build).clone(),
+            None => build(),
+        }
     }
 
-    fn build(params: &DomainParameters, check_order: bool) -> Result<Self, EcError> {
+    fn build(
+        params: &DomainParameters,
+        check_order: bool,
+        g_width: usize,
+    ) -> Result<Self, EcError> {
         let bad = |what: &str| EcError::UnsupportedParameters(what.to_string());
         let p_bytes = strip_leading_zeros(&params.p);
         let n_bytes = strip_leading_zeros(&params.n);
@@ -132,18 +164,31 @@ impl Curve {
             a,
             b,
             g: g.clone(),
+            g_width,
+            fast: Arc::new(OnceLock::new()),
         };
         if !curve.is_on_curve(&g.x, &g.y) {
             return Err(EcError::MalformedParameters(
                 "base point not on the curve".into(),
             ));
         }
-        if check_order && !curve.mul_vartime(&g, &n_uint).is_identity() {
+        if check_order && !curve.order_of_g_divides(&n_uint) {
             return Err(EcError::MalformedParameters(
                 "base point order is not n".into(),
             ));
         }
         Ok(curve)
+    }
+
+    /// n·G = O, on the fast path (as n·G + 0·G) where it serves the curve.
+    fn order_of_g_divides(&self, n: &BoxedUint) -> bool {
+        let zero = BoxedUint::zero_with_precision(self.precision);
+        if self.has_fast_path() {
+            self.mul_double_affine_x_vartime(n, &self.g, &zero)
+                .is_none()
+        } else {
+            self.mul_vartime(&self.g, n).is_identity()
+        }
     }
 
     /// Bit length of the order n.
