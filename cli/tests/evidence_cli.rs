@@ -109,7 +109,10 @@ fn demo_bundle_reverifies_with_pace_cam_and_aa() {
     assert_eq!(v["producer"]["library"], "idproof-core");
     // The demo's bundle is the one its activation flow submitted, face result (simulated as
     // passed) included: the backend's re-verification reaches Substantial.
-    assert_eq!(v["assurance"], json!({"level": "substantial", "reasons": []}));
+    assert_eq!(
+        v["assurance"],
+        json!({"level": "substantial", "reasons": []})
+    );
     assert_eq!(v["anti_clone"][0]["class"], "aa_server_nonce");
 
     // Another session's nonce: the bundle and its AA challenge are both for the old one.
