@@ -163,6 +163,9 @@ impl TryFrom<VerificationReport> for report::Report {
                     },
                     code: c.code,
                     detail: c.detail,
+                    // Deviation-list annotations are not carried over the FFI yet; they never
+                    // change a status, and a backend recomputes them from its own trust store.
+                    deviations: Vec::new(),
                 })
             })
             .collect::<Result<Vec<_>, IdProofError>>()?;
