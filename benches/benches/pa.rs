@@ -160,7 +160,11 @@ fn generic_ec(c: &mut Criterion) {
     let mut group = c.benchmark_group("ec_generic_mul_double");
     for (label, name) in [
         ("p192", CurveName::P192),
+        // bp256r1 and bp384r1 are verified by the `bp256`/`bp384` crates; the fast path's
+        // figures for them are for comparison with `pa_sod_signer` (AT, DE).
+        ("bp256r1", CurveName::BrainpoolP256r1),
         ("bp320r1", CurveName::BrainpoolP320r1),
+        ("bp384r1", CurveName::BrainpoolP384r1),
         ("bp512r1", CurveName::BrainpoolP512r1),
     ] {
         let curve = Curve::known(name).expect("curve");
