@@ -128,7 +128,8 @@ pub struct TrustSummary {
     pub document_signers: usize,
     /// CRLs.
     pub crls: usize,
-    /// Deviations, from every deviation list.
+    /// Deviations that can annotate verifications (lists whose issuing State is known; a
+    /// source report also counts those of a list without one).
     pub deviations: usize,
     /// Per country (ISO 3166 alpha-2 from the subject; `??` when absent).
     pub countries: BTreeMap<String, CountrySummary>,
