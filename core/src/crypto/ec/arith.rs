@@ -23,6 +23,7 @@ use crypto_bigint::{BoxedUint, NonZero, Odd};
 mod ct;
 mod field;
 mod fixed;
+mod inverse;
 mod swu;
 
 use super::der_reader::strip_leading_zeros;
@@ -400,21 +401,15 @@ impl Curve {
             return Err(EcError::SignatureOutOfRange);
         };
         let e = self.hash_to_scalar(hash);
-        let s_m = BoxedMontyForm::new(s_int, &self.n);
-        let w: Option<BoxedMontyForm> = s_m.invert_vartime().into();
-        let w = w.ok_or(EcError::SignatureOutOfRange)?;
+        let w = invert_mod_n_vartime(&s_int, n).ok_or(EcError::SignatureOutOfRange)?;
+        let w = BoxedMontyForm::new(with_precision(&w, self.precision), &self.n);
         let u1 = BoxedMontyForm::new(e, &self.n).mul(&w).retrieve();
         let u2 = BoxedMontyForm::new(r_int.clone(), &self.n)
             .mul(&w)
             .retrieve();
-        let x = self
-            .mul_double_affine_x_vartime(&u1, q, &u2)
-            .ok_or(EcError::Invalid)?;
-        let v = with_precision(&x.rem_vartime(&self.n_uint), self.precision);
-        if v == r_int {
-            Ok(())
-        } else {
-            Err(EcError::Invalid)
+        match self.ecdsa_x_matches_vartime(&u1, q, &u2, &r_int) {
+            Some(true) => Ok(()),
+            Some(false) | None => Err(EcError::Invalid),
         }
     }
 
@@ -435,6 +430,23 @@ impl Curve {
         let reduced = shifted.rem_vartime(&self.n_uint);
         with_precision(&reduced, self.precision)
     }
+}
+
+/// s⁻¹ mod n for public values (the binary extended Euclidean algorithm of `inverse.rs`).
+fn invert_mod_n_vartime(s: &BoxedUint, n: &BoxedUint) -> Option<BoxedUint> {
+    let words = |v: &BoxedUint, len: usize| -> Vec<u64> {
+        let mut out: Vec<u64> = v
+            .to_be_bytes()
+            .rchunks(8)
+            .map(|c| c.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b)))
+            .collect();
+        out.resize(len, 0);
+        out
+    };
+    let len = n.to_be_bytes().len().div_ceil(8);
+    let inv = inverse::invert_mod_vartime(&words(s, len), &words(n, len))?;
+    let bytes: Vec<u8> = inv.iter().rev().flat_map(|w| w.to_be_bytes()).collect();
+    Some(BoxedUint::from_be_slice_vartime(&bytes))
 }
 
 /// `v` re-encoded with exactly `precision` bits (`v` must fit, which callers guarantee).

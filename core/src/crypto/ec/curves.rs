@@ -278,8 +278,8 @@ pub(crate) fn hex_bytes(hex: &str) -> Vec<u8> {
 pub fn identify(params: &DomainParameters, base_y_parity: Option<bool>) -> CurveName {
     KNOWN_CURVES
         .iter()
-        .find(|k| {
-            let d = k.domain();
+        .zip(known_domains())
+        .find(|(_, d)| {
             let y_ok = match base_y_parity {
                 None => d.gy == params.gy,
                 Some(odd) => d.gy.last().is_some_and(|b| (b & 1 == 1) == odd),
@@ -292,7 +292,14 @@ pub fn identify(params: &DomainParameters, base_y_parity: Option<bool>) -> Curve
                 && d.n == params.n
                 && params.h.as_ref().is_none_or(|h| *h == [1])
         })
-        .map_or(CurveName::Unknown, |k| k.name)
+        .map_or(CurveName::Unknown, |(k, _)| k.name)
+}
+
+/// The domain parameters of [`KNOWN_CURVES`], in the same order, decoded once (every
+/// explicit-parameter key is identified against them, on every signature verification).
+pub(crate) fn known_domains() -> &'static [DomainParameters] {
+    static DOMAINS: std::sync::OnceLock<Vec<DomainParameters>> = std::sync::OnceLock::new();
+    DOMAINS.get_or_init(|| KNOWN_CURVES.iter().map(KnownCurve::domain).collect())
 }
 
 #[cfg(test)]

@@ -110,9 +110,13 @@ fn parse_specified(body: &[u8]) -> Result<EcDomain, EcError> {
         h,
     };
     let name = identify(&params, parity);
-    if let Some(known) = name.known() {
+    let standard = super::KNOWN_CURVES
+        .iter()
+        .position(|k| k.name == name)
+        .and_then(|i| super::curves::known_domains().get(i));
+    if let Some(standard) = standard {
         // Use the standard parameters (this also fills in y of a compressed base point).
-        params = known.domain();
+        params = standard.clone();
     } else if parity.is_some() {
         return Err(EcError::UnsupportedParameters(
             "compressed base point on an unknown curve".into(),

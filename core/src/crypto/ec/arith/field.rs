@@ -14,8 +14,6 @@
 // Limb arithmetic: the casts split a u128 product into its two u64 halves on purpose.
 #![allow(clippy::cast_possible_truncation)]
 
-use crypto_bigint::{BoxedUint, Odd};
-
 /// The widest field the fast path serves: 10 limbs, 640 bits (the generic module's limit).
 pub(super) const MAX_LIMBS: usize = 10;
 
@@ -35,8 +33,6 @@ pub(super) struct MontField<const L: usize> {
     r3: [u64; L],
     /// R mod p, i.e. 1 in Montgomery form.
     one: [u64; L],
-    /// p for `crypto-bigint`'s inversion.
-    modulus: Odd<BoxedUint>,
 }
 
 /// The little-endian limbs of the unsigned big-endian `bytes` (`None` if it needs more than `L`).
@@ -118,9 +114,6 @@ impl<const L: usize> MontField<L> {
         if p[0] & 1 == 0 || (p[0] == 1 && p.iter().skip(1).all(|w| *w == 0)) {
             return None;
         }
-        let precision = u32::try_from(64 * L).ok()?;
-        let modulus: Option<Odd<BoxedUint>> =
-            Odd::new(BoxedUint::from_be_slice(&limbs_to_be(&p), precision).ok()?).into();
         // Newton's iteration doubles the correct low bits: 1 → 2 → … → 64 after 6 steps.
         let p0 = p[0];
         let mut inv = 1u64;
@@ -133,7 +126,6 @@ impl<const L: usize> MontField<L> {
             r2: [0; L],
             r3: [0; L],
             one: [0; L],
-            modulus: modulus?,
         };
         // R mod p and R² mod p by doubling 1 (a plain value: `add` does not care), 64·L times each.
         let mut v = [0u64; L];
@@ -329,12 +321,13 @@ impl<const L: usize> MontField<L> {
 
     /// a⁻¹ mod p in Montgomery form (`None` for 0). Variable time.
     pub(super) fn invert(&self, a: &Fe<L>) -> Option<Fe<L>> {
-        // a = x·R; crypto-bigint gives x⁻¹·R⁻¹, and mul(·, R³) = x⁻¹·R.
-        let boxed =
-            BoxedUint::from_be_slice(&limbs_to_be(a), self.modulus.bits_precision()).ok()?;
-        let inv: Option<BoxedUint> = boxed.invert_odd_mod_vartime(&self.modulus).into();
-        let inv = limbs_from_be::<L>(&inv?.to_be_bytes())?;
-        Some(self.mul(&inv, &self.r3))
+        // a = x·R; the plain inverse is x⁻¹·R⁻¹, and mul(·, R³) = x⁻¹·R.
+        let inv = super::inverse::invert_mod_vartime(a, &self.p)?;
+        let mut words = [0u64; L];
+        for (w, v) in words.iter_mut().zip(&inv) {
+            *w = *v;
+        }
+        Some(self.mul(&words, &self.r3))
     }
 
     /// The inverses of every element of `values` with one inversion (Montgomery's trick);
@@ -361,6 +354,7 @@ impl<const L: usize> MontField<L> {
 mod tests {
     use super::*;
     use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
+    use crypto_bigint::{BoxedUint, Odd};
 
     /// A small deterministic generator (xorshift) for test values.
     fn next(seed: &mut u64) -> u64 {

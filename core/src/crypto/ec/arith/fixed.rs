@@ -1,14 +1,17 @@
 //! The fast path of ECDSA verification: u1·G + u2·Q on fixed-width `[u64; L]` Montgomery
 //! arithmetic ([`super::field`], one monomorphisation per limb count 2–10, the modulus held
 //! once, nothing on the heap per operation), Jacobian coordinates with mixed Jacobian + affine
-//! additions, the a = −3 doubling where it applies (P-192, P-224, explicit NIST-style curves),
+//! additions, the a = −3 doubling where it applies (P-192, P-224, explicit NIST-style curves;
+//! and every cached brainpool curve, computed on its isomorphic a = −3 twist, RFC 5639 §3),
 //! and one interleaved wNAF chain (Shamir's trick: a single run of doublings for both scalars).
 //!
 //! The odd multiples of G are computed once per curve in affine form ([`Precomputed`], held by
 //! the [`Curve`] and shared by its clones; `Curve::known` caches one `Curve` per well-known
 //! curve for the process): width 8 (64 points) for the cached curves, width 5 for a curve built
 //! from explicit parameters for one verification. The 8 odd multiples of Q are built per
-//! verification and made affine with one inversion (Montgomery's trick).
+//! verification and made affine with one inversion (Montgomery's trick). ECDSA's last step
+//! compares x(u1·G + u2·Q) with r, r + n, … projectively ([`Curve::ecdsa_x_matches_vartime`]),
+//! so no inversion is spent on the result; inversions use the binary algorithm of `inverse.rs`.
 //!
 //! **Variable time: public scalars only.** The wNAF recoding, the table lookups and the early
 //! exits of the point formulas all depend on the scalars; verification handles only public
@@ -33,6 +36,8 @@ pub(super) const W_G_CACHED: usize = 8;
 enum Sum {
     /// The affine x of a finite point.
     Finite(BoxedUint),
+    /// A finite point; whether its affine x is one of the candidates asked about.
+    Matches(bool),
     /// The point at infinity.
     Infinity,
 }
@@ -286,7 +291,15 @@ impl<const L: usize> Ctx<L> {
     /// The affine x of u1·G + u2·Q (or that it is the point at infinity); `None` when this
     /// path cannot compute it (Q is infinity or a small multiple of it is; a scalar wider than
     /// the field) and the caller must use the reference.
-    fn mul_double_x(&self, u1: &BoxedUint, q: &JacobianPoint, u2: &BoxedUint) -> Option<Sum> {
+    /// With `candidates` (big-endian values below p), whether the affine x is one of them,
+    /// checked projectively as X = c·Z² (·u²) without an inversion.
+    fn mul_double_x(
+        &self,
+        u1: &BoxedUint,
+        q: &JacobianPoint,
+        u2: &BoxedUint,
+        candidates: Option<&[Vec<u8>]>,
+    ) -> Option<Sum> {
         let q = self.point(q)?;
         if MontField::is_zero(&q.z) {
             return None;
@@ -310,10 +323,21 @@ impl<const L: usize> Ctx<L> {
                 }
             }
         }
+        if MontField::is_zero(&acc.z) {
+            return Some(Sum::Infinity);
+        }
         // x = X / Z² (/ u² back from the twist).
         let mut denominator = self.f.square(&acc.z);
         if let Some((u2, _)) = &self.twist {
             denominator = self.f.mul(&denominator, u2);
+        }
+        if let Some(candidates) = candidates {
+            let mut hit = false;
+            for c in candidates {
+                let c = self.f.to_mont(&limbs_from_be::<L>(c)?);
+                hit |= self.f.mul(&c, &denominator) == acc.x;
+            }
+            return Some(Sum::Matches(hit));
         }
         let Some(inv) = self.f.invert(&denominator) else {
             return Some(Sum::Infinity);
@@ -452,17 +476,23 @@ impl Precomputed {
     }
 
     /// See [`Ctx::mul_double_x`].
-    fn mul_double_x(&self, u1: &BoxedUint, q: &JacobianPoint, u2: &BoxedUint) -> Option<Sum> {
+    fn mul_double_x(
+        &self,
+        u1: &BoxedUint,
+        q: &JacobianPoint,
+        u2: &BoxedUint,
+        candidates: Option<&[Vec<u8>]>,
+    ) -> Option<Sum> {
         match self {
-            Self::L2(c) => c.mul_double_x(u1, q, u2),
-            Self::L3(c) => c.mul_double_x(u1, q, u2),
-            Self::L4(c) => c.mul_double_x(u1, q, u2),
-            Self::L5(c) => c.mul_double_x(u1, q, u2),
-            Self::L6(c) => c.mul_double_x(u1, q, u2),
-            Self::L7(c) => c.mul_double_x(u1, q, u2),
-            Self::L8(c) => c.mul_double_x(u1, q, u2),
-            Self::L9(c) => c.mul_double_x(u1, q, u2),
-            Self::L10(c) => c.mul_double_x(u1, q, u2),
+            Self::L2(c) => c.mul_double_x(u1, q, u2, candidates),
+            Self::L3(c) => c.mul_double_x(u1, q, u2, candidates),
+            Self::L4(c) => c.mul_double_x(u1, q, u2, candidates),
+            Self::L5(c) => c.mul_double_x(u1, q, u2, candidates),
+            Self::L6(c) => c.mul_double_x(u1, q, u2, candidates),
+            Self::L7(c) => c.mul_double_x(u1, q, u2, candidates),
+            Self::L8(c) => c.mul_double_x(u1, q, u2, candidates),
+            Self::L9(c) => c.mul_double_x(u1, q, u2, candidates),
+            Self::L10(c) => c.mul_double_x(u1, q, u2, candidates),
         }
     }
 }
@@ -478,12 +508,59 @@ impl Curve {
         u2: &BoxedUint,
     ) -> Option<BoxedUint> {
         let fast = self.fast.get_or_init(|| self.precompute());
-        match fast.as_ref().and_then(|fast| fast.mul_double_x(u1, q, u2)) {
+        match fast
+            .as_ref()
+            .and_then(|fast| fast.mul_double_x(u1, q, u2, None))
+        {
             Some(Sum::Finite(x)) => return Some(x),
             Some(Sum::Infinity) => return None,
-            None => {}
+            Some(Sum::Matches(_)) | None => {}
         }
         self.affine_x(&self.mul_double_vartime(u1, q, u2))
+    }
+
+    /// Whether u1·G + u2·Q is a finite point whose affine x is ≡ r (mod n) — the last step of
+    /// ECDSA verification — without computing x: the values r, r + n, … below p are compared
+    /// projectively. `None` for the point at infinity. **Variable time: public values only.**
+    pub fn ecdsa_x_matches_vartime(
+        &self,
+        u1: &BoxedUint,
+        q: &JacobianPoint,
+        u2: &BoxedUint,
+        r: &BoxedUint,
+    ) -> Option<bool> {
+        let fast = self.fast.get_or_init(|| self.precompute());
+        let candidates = self.x_candidates(r);
+        match fast
+            .as_ref()
+            .and_then(|fast| fast.mul_double_x(u1, q, u2, Some(&candidates)))
+        {
+            Some(Sum::Matches(hit)) => Some(hit),
+            Some(Sum::Infinity) => None,
+            Some(Sum::Finite(_)) | None => {
+                let x = self.affine_x(&self.mul_double_vartime(u1, q, u2))?;
+                let v = super::with_precision(&x.rem_vartime(&self.n_uint), self.precision);
+                Some(v == super::with_precision(r, self.precision))
+            }
+        }
+    }
+
+    /// r, r + n, r + 2n, … while below p, big-endian (an x below p with x mod n = r is one of
+    /// them; with a cofactor of 1 there are at most two).
+    fn x_candidates(&self, r: &BoxedUint) -> Vec<Vec<u8>> {
+        let p = self.p.modulus().as_ref();
+        let n = self.n_uint.as_ref();
+        let mut out = Vec::new();
+        let mut c = super::with_precision(r, self.precision);
+        while c < *p {
+            out.push(c.to_be_bytes().to_vec());
+            let (next, overflow) = c.overflowing_add(n);
+            if bool::from(overflow) {
+                break;
+            }
+            c = next;
+        }
+        out
     }
 
     /// The fast path's context: a wide G table and the a = −3 twist for a cached curve.
@@ -508,259 +585,4 @@ impl Curve {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn value(naf: &[i8]) -> i128 {
-        naf.iter()
-            .rev()
-            .fold(0i128, |acc, d| acc * 2 + i128::from(*d))
-    }
-
-    #[test]
-    fn wnaf_reconstructs_the_scalar_for_every_width() {
-        for w in 2..=8 {
-            for k in [
-                0u64,
-                1,
-                2,
-                15,
-                16,
-                17,
-                31,
-                127,
-                128,
-                255,
-                0xFFFF_FFFF_FFFF_FFFF,
-                0x8000_0000_0000_0001,
-                0x5A5A_C3C3_0F0F_F0F0,
-            ] {
-                let naf = wnaf(&k.to_be_bytes(), w);
-                assert_eq!(value(&naf), i128::from(k), "{k:x} w={w}");
-                // Non-zero digits are odd, below 2^(w−1), and at least w apart.
-                let nz: Vec<usize> = naf
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, d)| **d != 0)
-                    .map(|(i, _)| i)
-                    .collect();
-                assert!(nz.windows(2).all(|p| p[1] - p[0] >= w), "w={w}");
-                let bound = 1i16 << (w - 1);
-                assert!(
-                    naf.iter()
-                        .all(|d| *d == 0 || (d % 2 != 0 && i16::from(*d).abs() < bound))
-                );
-            }
-        }
-        let mut bytes = 7u64.to_be_bytes().to_vec();
-        bytes.extend_from_slice(&u64::MAX.to_be_bytes());
-        assert_eq!(
-            value(&wnaf(&bytes, 5)),
-            (7i128 << 64) | i128::from(u64::MAX)
-        );
-        assert_eq!(
-            value(&wnaf(&bytes[5..], 8)),
-            (7i128 << 64) | i128::from(u64::MAX)
-        );
-    }
-
-    use super::super::{DomainParameters, fixed_be, with_precision};
-    use crate::crypto::ec::{CurveName, KNOWN_CURVES};
-    use crypto_bigint::modular::BoxedMontyForm;
-    use sha2::{Digest, Sha512};
-
-    /// A deterministic pseudo-random scalar below n.
-    fn scalar(curve: &Curve, tag: &[u8]) -> BoxedUint {
-        let mut bytes = Sha512::digest(tag).to_vec();
-        bytes.extend_from_slice(&Sha512::digest([tag, b"2"].concat()));
-        let wide = BoxedUint::from_be_slice_vartime(&bytes);
-        with_precision(&wide.rem_vartime(&curve.n_uint), curve.precision)
-    }
-
-    fn small(curve: &Curve, v: u64) -> BoxedUint {
-        with_precision(&BoxedUint::from(v), curve.precision)
-    }
-
-    fn n_minus(curve: &Curve, v: u64) -> BoxedUint {
-        let n = with_precision(curve.n_uint.as_ref(), curve.precision);
-        n.wrapping_sub(small(curve, v))
-    }
-
-    /// Both paths on (u1, Q, u2); returns the x the fast path computed (fixed length).
-    fn both(
-        curve: &Curve,
-        u1: &BoxedUint,
-        q: &JacobianPoint,
-        u2: &BoxedUint,
-        what: &str,
-    ) -> Option<Vec<u8>> {
-        let want = curve.affine_x(&curve.mul_double_vartime(u1, q, u2));
-        let got = curve.mul_double_affine_x_vartime(u1, q, u2);
-        let want = want.map(|v| fixed_be(&v, curve.p_len));
-        let got = got.map(|v| fixed_be(&v, curve.p_len));
-        assert_eq!(got, want, "{what}");
-        got
-    }
-
-    /// Random scalars and points, and the edge cases: a sum at infinity, Q = ±G (the table
-    /// additions meet doublings), zero and one scalars, Q in Jacobian form with Z ≠ 1.
-    fn check_curve(curve: &Curve, label: &str) {
-        assert!(curve.has_fast_path(), "{label}");
-        let g = curve.generator().clone();
-        for i in 0u8..8 {
-            let k = scalar(curve, &[0, i]);
-            let q = curve.mul_vartime(&g, &k);
-            let q_affine = curve
-                .decode_point(&curve.encode_point(&q).expect("finite"))
-                .expect("on curve");
-            let (u1, u2) = (scalar(curve, &[1, i]), scalar(curve, &[2, i]));
-            let x = both(curve, &u1, &q, &u2, &format!("{label} random {i}"));
-            assert!(x.is_some(), "{label} random {i}");
-            both(curve, &u1, &q_affine, &u2, &format!("{label} affine Q {i}"));
-            // k·G + (n − 1)·(k·G) = n·k·G = O.
-            let inf = both(
-                curve,
-                &k,
-                &q,
-                &n_minus(curve, 1),
-                &format!("{label} infinity {i}"),
-            );
-            assert_eq!(inf, None, "{label} infinity {i}");
-        }
-        let (zero, one) = (small(curve, 0), small(curve, 1));
-        let u = scalar(curve, b"u");
-        let neg_g = curve.mul_vartime(&g, &n_minus(curve, 1));
-        for (what, u1, q, u2) in [
-            ("u1 = 0", &zero, &g, &u),
-            ("u2 = 0", &u, &g, &zero),
-            ("both 0", &zero, &g, &zero),
-            ("1·G + 1·G", &one, &g, &one),
-            ("u·G + u·G", &u, &g, &u),
-            ("u·G + u·(−G)", &u, &neg_g, &u),
-            ("(n−1)·G + 1·G", &n_minus(curve, 1), &g, &one),
-            (
-                "(n−1)·G + (n−1)·G",
-                &n_minus(curve, 1),
-                &g,
-                &n_minus(curve, 1),
-            ),
-        ] {
-            both(curve, u1, q, u2, &format!("{label} {what}"));
-        }
-    }
-
-    #[test]
-    fn fast_path_matches_the_boxed_reference_on_every_known_curve() {
-        for known in KNOWN_CURVES {
-            let curve = Curve::known(known.name).expect("curve");
-            check_curve(&curve, known.name.as_str());
-        }
-    }
-
-    #[test]
-    fn known_curves_compute_with_a_minus_3_and_a_wide_g_table() {
-        for known in KNOWN_CURVES {
-            let curve = Curve::known(known.name).expect("curve");
-            let limbs = curve.field_len().div_ceil(8).max(2);
-            let nist = known.name.as_str().starts_with("P-");
-            // NIST curves have a = −3; every brainpool rX curve is isomorphic to its tX twist.
-            assert_eq!(
-                curve.fast_path_shape(),
-                Some((limbs, W_G_CACHED, true, !nist)),
-                "{}",
-                known.name
-            );
-        }
-        let one_shot = Curve::new(&CurveName::BrainpoolP512r1.known().expect("known").domain())
-            .expect("curve");
-        assert_eq!(
-            one_shot.fast_path_shape(),
-            Some((8, W_G_ONE_SHOT, false, false))
-        );
-    }
-
-    /// The curve isomorphic to `name` under (x, y) → (u²x, u³y): a = a·u⁴, b = b·u⁶ — explicit
-    /// parameters no table knows, with the same n, on which x(k·G') = u²·x(k·G).
-    fn isomorphic(name: CurveName, u: u64) -> (Curve, Curve, BoxedMontyForm) {
-        let base = Curve::known(name).expect("curve");
-        let params = &base.p;
-        let u = BoxedMontyForm::new(small(&base, u), params);
-        let (u2, u3) = (u.square(), u.square().mul(&u));
-        let (u4, u6) = (u2.square(), u3.square());
-        let enc = |v: &BoxedMontyForm| fixed_be(&v.retrieve(), base.p_len);
-        let domain = name.known().expect("known").domain();
-        let mapped = DomainParameters {
-            a: enc(&base.a.mul(&u4)),
-            b: enc(&base.b.mul(&u6)),
-            gx: enc(&base.g.x.mul(&u2)),
-            gy: enc(&base.g.y.mul(&u3)),
-            ..domain
-        };
-        let curve = Curve::new(&mapped).expect("isomorphic curve is valid");
-        (base, curve, u2)
-    }
-
-    #[test]
-    fn fast_path_matches_on_explicit_curves_no_table_knows() {
-        for (name, u) in [
-            (CurveName::BrainpoolP512r1, 2),
-            (CurveName::P521, 3),
-            (CurveName::BrainpoolP320r1, 5),
-            (CurveName::P192, 7),
-        ] {
-            let (base, curve, u2) = isomorphic(name, u);
-            let label = format!("{name} ≅ u = {u}");
-            check_curve(&curve, &label);
-            for i in 0u8..4 {
-                let (k, u1, v) = (
-                    scalar(&base, &[3, i]),
-                    scalar(&base, &[4, i]),
-                    scalar(&base, &[5, i]),
-                );
-                let q = base.mul_vartime(base.generator(), &k);
-                let q_mapped = curve.mul_vartime(curve.generator(), &k);
-                let x = base
-                    .mul_double_affine_x_vartime(&u1, &q, &v)
-                    .expect("finite");
-                let x_mapped = curve
-                    .mul_double_affine_x_vartime(&u1, &q_mapped, &v)
-                    .expect("finite");
-                let want =
-                    BoxedMontyForm::new(with_precision(&x, base.precision), &base.p).mul(&u2);
-                assert_eq!(
-                    fixed_be(&x_mapped, base.p_len),
-                    fixed_be(&want.retrieve(), base.p_len),
-                    "{label} {i}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn fast_path_serves_secp256k1_with_a_zero() {
-        let hex = |s: &str| hex::decode(s).expect("hex");
-        let curve = Curve::new(&DomainParameters {
-            p: hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F"),
-            a: vec![0],
-            b: vec![7],
-            gx: hex("79BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798"),
-            gy: hex("483ADA7726A3C4655DA4FBFC0E1108A8FD17B448A68554199C47D08FFB10D4B8"),
-            n: hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141"),
-            h: Some(vec![1]),
-        })
-        .expect("secp256k1");
-        check_curve(&curve, "secp256k1");
-    }
-
-    #[test]
-    fn a_wrong_order_is_still_refused() {
-        let mut domain = CurveName::BrainpoolP512r1.known().expect("known").domain();
-        if let Some(last) = domain.n.last_mut() {
-            *last ^= 0x02;
-        }
-        assert!(matches!(
-            Curve::new(&domain),
-            Err(crate::crypto::ec::EcError::MalformedParameters(_))
-        ));
-    }
-}
+mod tests;
