@@ -33,7 +33,7 @@ use idproof_core::reader::{
 use idproof_core::report::Verdict;
 use idproof_core::verify::verify;
 use idproof_core::{Error, ErrorCode};
-use idproof_fixtures::chip::{VirtualChip, all_profiles, profile_by_name};
+use idproof_fixtures::chip::{VirtualChip, all_profiles};
 use idproof_fixtures::virtual_passport::{MAX_RESUMES, VirtualPassport};
 use rand_core::{OsRng, RngCore, UnwrapErr};
 
@@ -186,25 +186,15 @@ pub fn run(args: &Args) -> u8 {
         }
         return EXIT_OK;
     }
-    let Some(profile) = profile_by_name(&args.profile) else {
-        eprintln!(
-            "error: unknown profile '{}'; `idproof demo --list-profiles` lists them",
-            args.profile
-        );
-        return EXIT_USAGE;
-    };
     let nonce = args.nonce.as_deref().map(|text| (text, parse_nonce(text)));
     if let Some((text, None)) = nonce {
         eprintln!("error: --nonce {text}: expected 8 to 32 bytes in hex");
         return EXIT_USAGE;
     }
     let nonce = nonce.and_then(|(_, nonce)| nonce);
-    let passport = match VirtualPassport::specimen(profile) {
+    let passport = match super::specimen_passport(&args.profile) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: could not build the specimen passport: {e}");
-            return EXIT_FAILED;
-        }
+        Err(code) => return code,
     };
     let human = Human::new(args.json);
     human.line(&format!(

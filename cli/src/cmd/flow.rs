@@ -25,8 +25,6 @@ use idproof_core::mrz::MrzKey;
 use idproof_core::reader::{AccessKey, ReadOptions, ReadSession};
 use idproof_core::verify::verify;
 use idproof_core::{Error, ErrorCode};
-use idproof_fixtures::chip::profile_by_name;
-use idproof_fixtures::virtual_passport::VirtualPassport;
 use idproof_pcsc::{ReadFailure, Readers, ResumePolicy, read_resuming};
 use rand_core::{OsRng, RngCore, UnwrapErr};
 
@@ -127,19 +125,9 @@ pub fn run(args: &Args) -> u8 {
             };
             (Box::new(reader), store, args.allow_specimen)
         } else {
-            let Some(profile) = profile_by_name(&args.profile) else {
-                eprintln!(
-                    "error: unknown profile '{}'; `idproof demo --list-profiles` lists them",
-                    args.profile
-                );
-                return EXIT_USAGE;
-            };
-            let passport = match VirtualPassport::specimen(profile) {
+            let passport = match super::specimen_passport(&args.profile) {
                 Ok(p) => p,
-                Err(e) => {
-                    eprintln!("error: could not build the specimen passport: {e}");
-                    return EXIT_FAILED;
-                }
+                Err(code) => return code,
             };
             let reader = match VirtualReader::new(passport, !args.instant, now) {
                 Ok(r) => r,

@@ -24,6 +24,21 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// Reader or transport error (no pcscd, no reader, no card, card removed).
 pub const EXIT_READER: u8 = 3;
+/// The specimen passport in a virtual chip with the named profile (`demo`, `flow`, `simulate`),
+/// or the exit code after saying why not: 2 for an unknown profile, 1 if the factory fails.
+pub fn specimen_passport(
+    profile: &str,
+) -> Result<idproof_fixtures::virtual_passport::VirtualPassport, u8> {
+    let Some(chip_profile) = idproof_fixtures::chip::profile_by_name(profile) else {
+        eprintln!("error: unknown profile '{profile}'; `idproof demo --list-profiles` lists them");
+        return Err(EXIT_USAGE);
+    };
+    idproof_fixtures::virtual_passport::VirtualPassport::specimen(chip_profile).map_err(|e| {
+        eprintln!("error: could not build the specimen passport: {e}");
+        EXIT_FAILED
+    })
+}
+
 /// A fresh Active Authentication challenge (RND.IFD) from the OS RNG, for `demo` and for
 /// `read` without `--challenge`: 8 bytes no one could have predicted, so the chip's signature
 /// proves it holds the DG15 key now (a replayed answer would not verify).

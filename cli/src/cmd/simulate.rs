@@ -14,11 +14,9 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use idproof_fixtures::chip::profile_by_name;
-use idproof_fixtures::virtual_passport::VirtualPassport;
 use idproof_fixtures::vpcd::{self, DEFAULT_VPCD_ADDR, VpcdEvent};
 
-use super::{EXIT_FAILED, EXIT_OK, EXIT_READER, EXIT_USAGE};
+use super::{EXIT_OK, EXIT_READER, EXIT_USAGE};
 
 /// Arguments of `idproof simulate`.
 #[derive(Debug, clap::Args)]
@@ -46,19 +44,9 @@ pub struct Args {
 
 /// Serves until vpcd closes the connection (pcscd stopped); exit 3 if vpcd is unreachable.
 pub fn run(args: &Args) -> u8 {
-    let Some(profile) = profile_by_name(&args.profile) else {
-        eprintln!(
-            "error: unknown profile '{}'; `idproof demo --list-profiles` lists them",
-            args.profile
-        );
-        return EXIT_USAGE;
-    };
-    let passport = match VirtualPassport::specimen(profile) {
+    let passport = match super::specimen_passport(&args.profile) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: could not build the specimen passport: {e}");
-            return EXIT_FAILED;
-        }
+        Err(code) => return code,
     };
     if let Some(path) = &args.write_csca
         && let Err(e) = std::fs::write(path, passport.document.pki.csca_der())
