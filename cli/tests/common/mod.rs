@@ -24,3 +24,13 @@ pub fn json_of(out: &Output) -> Value {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// The codes of `assurance.reasons` in a `demo`/`flow` JSON object.
+pub fn assurance_reasons(v: &Value) -> Vec<String> {
+    v["assurance"]["reasons"]
+        .as_array()
+        .expect("assurance.reasons")
+        .iter()
+        .map(|r| r["code"].as_str().expect("reason code").to_owned())
+        .collect()
+}
