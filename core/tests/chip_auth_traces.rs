@@ -599,3 +599,37 @@ fn dh_chip_keys_shorter_than_p_are_padded_on_the_chip_side() {
     assert!(chip_session_keys(protocol, &group, &chip, &[1; 129], None).is_err());
     assert!(chip_session_keys(oid::ID_CA_ECDH_3DES_CBC_CBC, &group, &chip, &public, None).is_err());
 }
+
+#[test]
+fn dh_chip_authentication_never_sends_a_value_with_a_leading_zero() {
+    // ICAO / PKCS #3 encode K as long as p; OpenSSL-based chips strip a leading zero. The chip's
+    // key is known before CA starts, so the terminal draws again instead of sending a key (or
+    // deriving a K) that starts with 0x00: with 600 seeded draws of the BSI DH example's
+    // 2048-bit group, about 5 would otherwise start with one.
+    use rand_chacha::ChaCha20Rng;
+    use rand_chacha::rand_core::SeedableRng;
+    let x = Bsi::new("dh");
+    let infos = SecurityInfos::from_card_security(&x.get("ef_cardsecurity")).unwrap();
+    let ca = ChipAuthentication::from_security_infos(&infos).unwrap();
+    let group = ca.group();
+    let picc = group
+        .private_key(&trimmed(&x.get("ca_picc_priv_key")))
+        .unwrap();
+    for seed in 0..600 {
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        let (_, pending) = ca.start(&mut rng).unwrap();
+        let CaNext::GeneralAuthenticate(ga, _) = pending.finish(&[0x90, 0x00]).unwrap() else {
+            panic!("CA v2 uses GA");
+        };
+        let Some(CaCommand::GeneralAuthenticate {
+            ephemeral_public_key,
+        }) = parse_command(&ga).unwrap()
+        else {
+            panic!("GA carries the key");
+        };
+        assert_eq!(ephemeral_public_key.len(), group.field_len(), "seed {seed}");
+        assert_ne!(ephemeral_public_key[0], 0, "seed {seed}: our key");
+        let k = group.shared_secret(&picc, &ephemeral_public_key).unwrap();
+        assert_ne!(k.expose()[0], 0, "seed {seed}: K");
+    }
+}

@@ -242,12 +242,29 @@ impl ChipAuthentication {
 
     /// Starts with a fresh ephemeral key drawn from `rng`: returns the first plain command
     /// (MSE:Set KAT or MSE:Set AT) and the state that checks its reply.
+    ///
+    /// DH: a key whose public value or shared secret K starts with a zero byte is drawn again
+    /// (at most 8 draws). Chips disagree on how such values are encoded — ICAO/PKCS #3 pad K
+    /// to |p|, OpenSSL-based chips strip the zero (see
+    /// [`crate::access::pace::terminal::PaceTokens::has_ambiguous_dh_encoding`]) — and the
+    /// chip's key is known here in advance, so the ambiguity costs one more modular
+    /// exponentiation instead of a failed authentication.
     pub fn start(
         &self,
         rng: &mut dyn CryptoRng,
     ) -> Result<(Vec<u8>, CaAwaitingMse), ChipAuthError> {
-        let sk = self.group.generate(rng);
-        self.start_with(&sk)
+        const MAX_DRAWS: usize = 8;
+        let mut draws = 0;
+        loop {
+            let sk = self.group.generate(rng);
+            let (public, secret) = self.agree(&sk)?;
+            draws += 1;
+            let ambiguous = self.kind == GroupKind::Dh
+                && (public.first() == Some(&0) || secret.expose().first() == Some(&0));
+            if !ambiguous || draws >= MAX_DRAWS {
+                return self.start_from(public, secret);
+            }
+        }
     }
 
     /// As [`ChipAuthentication::start`] with a given ephemeral private key (big-endian), for
@@ -267,11 +284,28 @@ impl ChipAuthentication {
         &self,
         sk: &crate::crypto::ka::PrivateKey,
     ) -> Result<(Vec<u8>, CaAwaitingMse), ChipAuthError> {
+        let (public, secret) = self.agree(sk)?;
+        self.start_from(public, secret)
+    }
+
+    /// Our ephemeral public key and the shared secret with the chip's static key.
+    fn agree(
+        &self,
+        sk: &crate::crypto::ka::PrivateKey,
+    ) -> Result<(Vec<u8>, SharedSecret), ChipAuthError> {
         let public = self.group.public_key(sk);
         let secret = self
             .group
             .shared_secret(sk, &self.chip_public_key)
             .map_err(|e| ChipAuthError::BadChipKey(e.to_string()))?;
+        Ok((public, secret))
+    }
+
+    fn start_from(
+        &self,
+        public: Vec<u8>,
+        secret: SharedSecret,
+    ) -> Result<(Vec<u8>, CaAwaitingMse), ChipAuthError> {
         let key_ref = self.key_id.map(|id| encode(0x84, &key_id_bytes(id)));
         let (command, what) = match self.commands {
             CaCommands::SetKat => {

@@ -141,10 +141,18 @@ pub struct PaceDone {
     pub candidate: PaceCandidate,
 }
 
+/// How many times one PACE run starts again because a DH value had an ambiguous encoding
+/// ([`PaceTokens::has_ambiguous_dh_encoding`], about 1 run in 128 each time). After that the
+/// token is sent with the ICAO (PKCS #3) encoding.
+const MAX_DH_ENCODING_RESTARTS: u8 = 3;
+
 /// PACE in progress: the candidate and the typestate of [`crate::access::pace`].
 pub struct PaceRun {
     candidate: PaceCandidate,
     state: RunState,
+    /// The unstarted terminal (parameters and K_π), to start again with fresh keys.
+    fresh: Pace,
+    restarts_left: u8,
 }
 
 enum RunState {
@@ -169,11 +177,14 @@ impl PaceRun {
                 .filter(|_| candidate.send_parameter_id),
             group: candidate.group.clone(),
         };
-        let (command, mse) = Pace::new(params, &password).map_err(Error::from)?.start();
+        let fresh = Pace::new(params, &password).map_err(Error::from)?;
+        let (command, mse) = fresh.clone().start();
         Ok((
             PaceRun {
                 candidate,
                 state: RunState::Mse(mse),
+                fresh,
+                restarts_left: MAX_DH_ENCODING_RESTARTS,
             },
             command,
         ))
@@ -181,9 +192,22 @@ impl PaceRun {
 
     /// Feeds the chip's reply (plain, data ‖ SW1 SW2) to the last PACE command.
     pub fn on_reply(self, reply: &[u8], rng: &mut dyn CryptoRng) -> PaceProgress {
-        let PaceRun { candidate, state } = self;
+        let PaceRun {
+            candidate,
+            state,
+            fresh,
+            restarts_left,
+        } = self;
         let next = |state: RunState, command: Vec<u8>, candidate: PaceCandidate| {
-            PaceProgress::Next(Box::new(PaceRun { candidate, state }), command)
+            PaceProgress::Next(
+                Box::new(PaceRun {
+                    candidate,
+                    state,
+                    fresh: fresh.clone(),
+                    restarts_left,
+                }),
+                command,
+            )
         };
         match state {
             RunState::Mse(s) => match s.respond(reply) {
@@ -211,6 +235,20 @@ impl PaceRun {
                 }
             }
             RunState::Agreement(s) => match s.respond(reply) {
+                Ok((_, tokens)) if tokens.has_ambiguous_dh_encoding() && restarts_left > 0 => {
+                    // Not sending a token the chip may compute over other bytes: MSE:Set AT
+                    // again (chips accept it at any step), with fresh keys.
+                    let (command, mse) = fresh.clone().start();
+                    PaceProgress::Next(
+                        Box::new(PaceRun {
+                            candidate,
+                            state: RunState::Mse(mse),
+                            fresh,
+                            restarts_left: restarts_left - 1,
+                        }),
+                        command,
+                    )
+                }
                 Ok((command, s)) => next(RunState::Tokens(s), command, candidate),
                 Err(e) => PaceProgress::Failed(e.into()),
             },

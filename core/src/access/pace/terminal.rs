@@ -447,6 +447,21 @@ impl PaceTokens {
         &self.chip_public
     }
 
+    /// Whether this DH run has a value whose encoding chips disagree on, so the token is
+    /// better not sent: the shared secret K or our ephemeral public key starts with a zero
+    /// byte. PKCS #3 §8.3 (which ICAO 9303-11 follows) makes K an octet string as long as p,
+    /// and our keys travel padded to |p|; OpenPACE (OpenSSL's `DH_compute_key`, `BN_bn2bin`)
+    /// strips leading zeros from K and re-encodes our key minimally for T_IC. Either way the
+    /// two sides would derive different session keys or tokens (about 1 run in 128, seen as a
+    /// `6300` from OpenPACE). When neither value starts with zero, both conventions give the
+    /// same bytes, so a terminal that restarts PACE with fresh keys in this case
+    /// ([`crate::reader`] does) works with chips of either kind. ECDH has no such case: K and
+    /// the points are fixed-length field elements everywhere.
+    pub fn has_ambiguous_dh_encoding(&self) -> bool {
+        self.algorithm.key_agreement() == super::KeyAgreement::Dh
+            && (self.shared_secret.first() == Some(&0) || self.terminal_public.first() == Some(&0))
+    }
+
     /// Checks the last reply `7C { 86 T_IC [87 CAR] [88 CAR'] [8A A_IC] }` and opens secure
     /// messaging.
     ///
