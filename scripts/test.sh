@@ -3,4 +3,6 @@
 # Suites that need pcscd, a JVM or the Swift chroot are driven by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo test --workspace --locked "$@"
+# shellcheck source=scripts/cargo-select.sh
+. "$(dirname "$0")/cargo-select.sh"
+cargo test "${CARGO_SELECT[@]}" "$@"
