@@ -45,7 +45,8 @@ pub enum TrustFileKind {
     MasterList,
     /// An ICAO PKD LDIF file.
     Ldif,
-    /// An ICAO deviation list: parsed and counted, not applied.
+    /// An ICAO deviation list, verified like a master list: its entries annotate the failed
+    /// checks they explain (`Check.deviations`) and never change a verdict.
     DeviationList,
     /// A DER or PEM CRL.
     Crl,
@@ -219,7 +220,8 @@ impl TrustStore {
             .map(TrustSource::from)
     }
 
-    /// Adds any supported file, recognised by content (certificate, master list, CRL, LDIF).
+    /// Adds any supported file, recognised by content (certificate, master list, CRL, LDIF,
+    /// deviation list).
     /// Returns what it was.
     pub fn add_file(
         &self,

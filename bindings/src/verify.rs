@@ -62,6 +62,43 @@ pub struct Check {
     pub code: Option<String>,
     /// Why it failed or did not run.
     pub detail: Option<String>,
+    /// Known deviations of the issuing State, from a verified ICAO deviation list in the trust
+    /// store, that explain this check's failure. They annotate it and never change its status
+    /// or the verdict (a forger can copy any DSC reference); a UI may show them ("known issuer
+    /// defect") and a backend recomputes them from its own store.
+    pub deviations: Vec<DeviationNote>,
+}
+
+/// One deviation-list entry that matched the document (ICAO 9303-12 deviation lists,
+/// docs/deviation-lists.md).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct DeviationNote {
+    /// Stable code, e.g. `DEVIATION_DG_HASH_WRONG`.
+    pub code: String,
+    /// The deviationType OID, e.g. `2.23.136.1.1.7.2.2`.
+    pub deviation_type: String,
+    /// The parameter, the issuing State's description and the list it came from.
+    pub detail: String,
+}
+
+impl From<report::DeviationNote> for DeviationNote {
+    fn from(d: report::DeviationNote) -> Self {
+        DeviationNote {
+            code: d.code,
+            deviation_type: d.deviation_type,
+            detail: d.detail,
+        }
+    }
+}
+
+impl From<DeviationNote> for report::DeviationNote {
+    fn from(d: DeviationNote) -> Self {
+        report::DeviationNote {
+            code: d.code,
+            deviation_type: d.deviation_type,
+            detail: d.detail,
+        }
+    }
 }
 
 /// A failed check, as code and detail.
@@ -110,6 +147,7 @@ impl From<report::Check> for Check {
             status: c.status.into(),
             code: c.code,
             detail: c.detail,
+            deviations: c.deviations.into_iter().map(DeviationNote::from).collect(),
         }
     }
 }
@@ -163,9 +201,11 @@ impl TryFrom<VerificationReport> for report::Report {
                     },
                     code: c.code,
                     detail: c.detail,
-                    // Deviation-list annotations are not carried over the FFI yet; they never
-                    // change a status, and a backend recomputes them from its own trust store.
-                    deviations: Vec::new(),
+                    deviations: c
+                        .deviations
+                        .into_iter()
+                        .map(report::DeviationNote::from)
+                        .collect(),
                 })
             })
             .collect::<Result<Vec<_>, IdProofError>>()?;
@@ -271,12 +311,19 @@ mod tests {
                     status: CheckStatus::Passed,
                     code: None,
                     detail: None,
+                    deviations: vec![],
                 },
                 Check {
                     name: "dg_hashes".into(),
                     status: CheckStatus::Failed,
                     code: Some("PA_HASH".into()),
                     detail: Some("DG2".into()),
+                    // Annotations travel both ways unchanged and never soften the failure.
+                    deviations: vec![DeviationNote {
+                        code: "DEVIATION_DG_HASH_WRONG".into(),
+                        deviation_type: "2.23.136.1.1.7.2.2".into(),
+                        detail: "DG2: hash computed before the final write (UT.dvl)".into(),
+                    }],
                 },
             ],
         };
@@ -303,6 +350,7 @@ mod tests {
                         status: CheckStatus::NotPerformed,
                         code: None,
                         detail: None,
+                        deviations: vec![],
                     }],
                 })
                 .is_ok()

@@ -417,3 +417,56 @@ fn master_lists_and_crls_load_through_the_ffi_store() {
     assert_eq!(as_is.verification, CheckStatus::NotPerformed);
     assert_eq!(as_is.certificates, 306);
 }
+
+#[test]
+fn a_deviation_list_annotates_the_failed_check_through_the_ffi_and_the_verdict_stays_failed() {
+    use idproof_fixtures::factory::deviation::{
+        DG_HASH_WRONG, DeviationEntry, DeviationText, deviation_list,
+    };
+    use idproof_fixtures::pki::date;
+    let mut p = passport("specimen");
+    let key = mrz_key(&p);
+    let mut doc = drive(&mut p.chip, key, options()).expect("read");
+    // One byte of DG2 changed: dg_hashes fails for DG2.
+    let dg2 = doc.files.get_mut("DG2").expect("DG2 read");
+    *dg2.last_mut().expect("DG2 bytes") ^= 0x01;
+
+    let pki = &p.document.pki;
+    let entry = DeviationEntry::for_dsc(pki.dsc())
+        .describe(DeviationText::datagroup(DG_HASH_WRONG, 2).text("hash computed too early"));
+    let (signer, signer_key) = pki
+        .issue_signer(7, "Deviation List Signer")
+        .expect("signer");
+    let list = deviation_list(&[entry], &signer, &signer_key, date(2025, 1, 1)).expect("list");
+    let store = trust(&p);
+    let kind = store
+        .add_file(list, MasterListPolicy::VerifyWithStore, "UT.dvl".into())
+        .expect("deviation list");
+    assert_eq!(kind, TrustFileKind::DeviationList);
+
+    let report = verify(doc, store, AT, None).expect("verify");
+    assert_eq!(report.verdict, Verdict::Failed);
+    let dg_hashes = report
+        .checks
+        .iter()
+        .find(|c| c.name == "dg_hashes")
+        .expect("dg_hashes");
+    assert_eq!(dg_hashes.status, CheckStatus::Failed);
+    assert_eq!(dg_hashes.code.as_deref(), Some("PA_HASH"));
+    let codes: Vec<&str> = dg_hashes
+        .deviations
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert_eq!(codes, ["DEVIATION_DG_HASH_WRONG"]);
+    assert_eq!(dg_hashes.deviations[0].deviation_type, DG_HASH_WRONG);
+    assert!(
+        dg_hashes.deviations[0]
+            .detail
+            .contains("hash computed too early")
+    );
+    // Only the check the deviation explains carries it.
+    for other in report.checks.iter().filter(|c| c.name != "dg_hashes") {
+        assert!(other.deviations.is_empty(), "{other:?}");
+    }
+}

@@ -117,6 +117,8 @@ pub fn verify_evidence_bundle(
                     status: c.status.into(),
                     code: c.code.map(|code| code.as_str().to_owned()),
                     detail: c.detail,
+                    // The bundle's own checks are not PA checks: no deviation list applies.
+                    deviations: Vec::new(),
                 })
                 .collect(),
             report: v.report.into(),
