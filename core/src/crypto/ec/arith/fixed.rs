@@ -408,17 +408,18 @@ fn wnaf(bytes: &[u8], w: usize) -> Vec<i8> {
     naf
 }
 
-/// [`Ctx`] for the curve's limb count (2–10 limbs of 64 bits, i.e. fields up to 640 bits).
+/// [`Ctx`] for the curve's limb count: only the counts of the curves eMRTDs use on this path,
+/// 3 (P-192, brainpoolP160/192r1), 4 (P-224, brainpoolP224r1, and any 256-bit explicit curve),
+/// 5 (brainpoolP320r1) and 8 (brainpoolP512r1). Each count is a full copy of the field and
+/// point code (~23 KB in the phones' library, docs/ffi.md); P-256/384/521 and
+/// brainpoolP256/384r1 verify through their crates, so other counts (6, 9: an explicit curve
+/// of those sizes that no table names; 2, 7, 10: no eMRTD curve) take the boxed path, which is
+/// correct and about 3× slower.
 pub(super) enum Precomputed {
-    L2(Box<Ctx<2>>),
     L3(Box<Ctx<3>>),
     L4(Box<Ctx<4>>),
     L5(Box<Ctx<5>>),
-    L6(Box<Ctx<6>>),
-    L7(Box<Ctx<7>>),
     L8(Box<Ctx<8>>),
-    L9(Box<Ctx<9>>),
-    L10(Box<Ctx<10>>),
 }
 
 impl fmt::Debug for Precomputed {
@@ -435,22 +436,17 @@ impl fmt::Debug for Precomputed {
 
 impl Precomputed {
     /// The context for `curve` with a G table of width `g_width` (2..=8), on the a = −3 twist
-    /// when `twist` and the curve has one; `None` when the field is wider than 10 limbs or a
+    /// when `twist` and the curve has one; `None` for a limb count other than 3, 4, 5 or 8, or when a
     /// small odd multiple of G is the point at infinity.
     pub(super) fn new(curve: &Curve, g_width: usize, twist: bool) -> Option<Self> {
         if !(2..=8).contains(&g_width) {
             return None;
         }
         Some(match curve.p_len.div_ceil(8) {
-            0..=2 => Self::L2(Box::new(Ctx::new(curve, g_width, twist)?)),
             3 => Self::L3(Box::new(Ctx::new(curve, g_width, twist)?)),
             4 => Self::L4(Box::new(Ctx::new(curve, g_width, twist)?)),
             5 => Self::L5(Box::new(Ctx::new(curve, g_width, twist)?)),
-            6 => Self::L6(Box::new(Ctx::new(curve, g_width, twist)?)),
-            7 => Self::L7(Box::new(Ctx::new(curve, g_width, twist)?)),
             8 => Self::L8(Box::new(Ctx::new(curve, g_width, twist)?)),
-            9 => Self::L9(Box::new(Ctx::new(curve, g_width, twist)?)),
-            10 => Self::L10(Box::new(Ctx::new(curve, g_width, twist)?)),
             _ => return None,
         })
     }
@@ -463,15 +459,10 @@ impl Precomputed {
             };
         }
         match self {
-            Self::L2(c) => shape!(2, c),
             Self::L3(c) => shape!(3, c),
             Self::L4(c) => shape!(4, c),
             Self::L5(c) => shape!(5, c),
-            Self::L6(c) => shape!(6, c),
-            Self::L7(c) => shape!(7, c),
             Self::L8(c) => shape!(8, c),
-            Self::L9(c) => shape!(9, c),
-            Self::L10(c) => shape!(10, c),
         }
     }
 
@@ -484,22 +475,17 @@ impl Precomputed {
         candidates: Option<&[Vec<u8>]>,
     ) -> Option<Sum> {
         match self {
-            Self::L2(c) => c.mul_double_x(u1, q, u2, candidates),
             Self::L3(c) => c.mul_double_x(u1, q, u2, candidates),
             Self::L4(c) => c.mul_double_x(u1, q, u2, candidates),
             Self::L5(c) => c.mul_double_x(u1, q, u2, candidates),
-            Self::L6(c) => c.mul_double_x(u1, q, u2, candidates),
-            Self::L7(c) => c.mul_double_x(u1, q, u2, candidates),
             Self::L8(c) => c.mul_double_x(u1, q, u2, candidates),
-            Self::L9(c) => c.mul_double_x(u1, q, u2, candidates),
-            Self::L10(c) => c.mul_double_x(u1, q, u2, candidates),
         }
     }
 }
 
 impl Curve {
     /// The affine x coordinate of u1·G + u2·Q (`None` for the point at infinity), on the
-    /// fixed-width fast path (fields of 2 to 10 limbs), else on the boxed
+    /// fixed-width fast path (fields of 3, 4, 5 or 8 limbs), else on the boxed
     /// [`Curve::mul_double_vartime`]. **Variable time: public scalars only.**
     pub fn mul_double_affine_x_vartime(
         &self,
