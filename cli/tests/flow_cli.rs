@@ -254,7 +254,10 @@ fn lang_da_shows_danish_messages_under_the_same_codes() {
                 "USER_ID_TAKEN",
                 "Bruger-ID'et er allerede i brug. Vælg et andet."
             ),
-            ("SMS_CODE", "SMS-koden er forkert. Tjek din SMS, og prøv igen."),
+            (
+                "SMS_CODE",
+                "SMS-koden er forkert. Tjek din SMS, og prøv igen."
+            ),
         ])
     );
     // The human transcript (stderr with --json) shows the code and the Danish text.

@@ -670,7 +670,10 @@ mod tests {
         }
         // The check sees the limits that matter.
         assert_eq!(digit_runs(message(Code::PCodeExpired, Lang::Da)), ["60"]);
-        assert_eq!(digit_runs(message(Code::UserIdLength, Lang::Da)), ["48", "5"]);
+        assert_eq!(
+            digit_runs(message(Code::UserIdLength, Lang::Da)),
+            ["48", "5"]
+        );
         assert_eq!(
             digit_runs(message(Code::PhoneFormat, Lang::Da)),
             ["12345678", "45"]
