@@ -6,7 +6,8 @@
 //! [`ChipReader`] (the virtual chip or a PC/SC reader), and feeds the answers back, recording a
 //! transcript of event and action *names* — never the values typed, so the JSON output holds no
 //! personal data. The face SDK step is the one thing it cannot do: the script (or the person at
-//! the terminal) gives the face result as an event.
+//! the terminal) gives the face result as an event. Refusals carry the catalogue message in the
+//! driver's language ([`FlowDriver::set_lang`], `idproof flow --lang`), English by default.
 
 use idproof_core::asn1::Time;
 use idproof_core::auth::trust::TrustStore;
@@ -129,7 +130,7 @@ impl Script {
 pub struct Refusal {
     /// Stable code (`P_CODE_WRONG`, `USER_ID_CHARACTERS`, …).
     pub code: Code,
-    /// The catalogue message (English).
+    /// The catalogue message, in the driver's language (English unless `--lang` says otherwise).
     pub message: &'static str,
 }
 
@@ -199,6 +200,7 @@ pub struct FlowDriver<'a> {
     last_phone: Option<String>,
     submitted_bundle: Option<String>,
     at: Time,
+    lang: Lang,
     on_entry: Box<dyn FnMut(&Entry) + 'a>,
 }
 
@@ -222,8 +224,14 @@ impl<'a> FlowDriver<'a> {
             last_phone: None,
             submitted_bundle: None,
             at,
+            lang: Lang::En,
             on_entry: Box::new(|_| {}),
         }
+    }
+
+    /// The language of the refusal messages in the transcript (default English).
+    pub fn set_lang(&mut self, lang: Lang) {
+        self.lang = lang;
     }
 
     /// Calls `show` after every transcript entry (the human output).
@@ -306,7 +314,7 @@ impl<'a> FlowDriver<'a> {
                 Err(error) => {
                     entry.error = Some(Refusal {
                         code: error.code(),
-                        message: error.message(Lang::En),
+                        message: error.message(self.lang),
                     });
                     self.record(entry);
                     first_error.get_or_insert(error);

@@ -202,6 +202,111 @@ fn nothing_is_written_to_disk() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The transcript's refusals as (code, message).
+fn refusal_messages(v: &Value) -> Vec<(String, String)> {
+    v["transcript"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| !e["error"].is_null())
+        .map(|e| {
+            (
+                e["error"]["code"].as_str().unwrap().to_owned(),
+                e["error"]["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn lang_da_shows_danish_messages_under_the_same_codes() {
+    let example = example();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "flow",
+            "--events",
+            example.to_str().unwrap(),
+            "--json",
+            "--instant",
+        ];
+        args.extend_from_slice(extra);
+        idproof(&args)
+    };
+    let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(c, m)| ((*c).to_owned(), (*m).to_owned()))
+            .collect()
+    };
+
+    // Danish: the example's three refusals (a 7-digit P code first), same codes, Danish text.
+    let out = run(&["--lang", "da"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json_of(&out);
+    assert_eq!(v["step"], "done");
+    assert_eq!(
+        refusal_messages(&v),
+        pairs(&[
+            (
+                "P_CODE_FORMAT",
+                "En P-kode består af præcis 8 cifre. Tjek den kode, du har fået fra MitID Support."
+            ),
+            (
+                "USER_ID_TAKEN",
+                "Bruger-ID'et er allerede i brug. Vælg et andet."
+            ),
+            (
+                "SMS_CODE",
+                "SMS-koden er forkert. Tjek din SMS, og prøv igen."
+            ),
+        ])
+    );
+    // The human transcript (stderr with --json) shows the code and the Danish text.
+    let err = stderr(&out);
+    assert!(
+        err.contains("✗ P_CODE_FORMAT En P-kode består af præcis 8 cifre."),
+        "{err}"
+    );
+
+    // The default is English, and `--lang en` is the same.
+    let english = pairs(&[
+        (
+            "P_CODE_FORMAT",
+            "A P code is exactly 8 digits. Check the code you received from MitID Support.",
+        ),
+        (
+            "USER_ID_TAKEN",
+            "This user ID is already in use. Choose another one.",
+        ),
+        (
+            "SMS_CODE",
+            "The code is not correct. Check the SMS and try again.",
+        ),
+    ]);
+    assert_eq!(refusal_messages(&json_of(&run(&[]))), english);
+    assert_eq!(refusal_messages(&json_of(&run(&["--lang", "en"]))), english);
+
+    // The failure in the summary is in Danish too.
+    let dir = scratch("lang");
+    let out = run_script(
+        &dir,
+        &script(happy_events()),
+        &["--profile", "clone-modern", "--lang", "da"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json_of(&out)["failure"], "ANTI_CLONE_FAILED");
+    let err = stderr(&out);
+    assert!(
+        err.contains("(ANTI_CLONE_FAILED: Chippen bestod ikke kontrollen af, om den er ægte.)"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // Only en and da exist.
+    let out = run(&["--lang", "de"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--lang"), "{}", stderr(&out));
+}
+
 #[test]
 fn a_country_other_than_the_documents_is_refused_at_the_mrz() {
     let dir = scratch("country");

@@ -78,7 +78,7 @@ impl FlowMessage {
 pub enum Lang {
     /// English (complete).
     En,
-    /// Danish (empty today: every message falls back to English).
+    /// Danish (complete).
     Da,
 }
 
@@ -315,11 +315,16 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(en, Code::CprModulus11.message(CoreLang::En));
-        // No Danish column yet: English is the fallback.
+        let da = flow_message("CPR_MODULUS11".into(), Lang::Da)
+            .unwrap()
+            .unwrap();
         assert_eq!(
-            flow_message("CPR_MODULUS11".into(), Lang::Da).unwrap(),
-            Some(en)
+            da,
+            "Tjek, at du har skrevet dit CPR-nummer rigtigt. Hvis det er korrekt, kan du fortsætte."
         );
+        assert_eq!(da, Code::CprModulus11.message(CoreLang::Da));
+        assert_ne!(da, en);
         assert_eq!(flow_message("NOPE".into(), Lang::En).unwrap(), None);
+        assert_eq!(flow_message("NOPE".into(), Lang::Da).unwrap(), None);
     }
 }

@@ -25,7 +25,7 @@ use idproof_core::asn1::Time;
 use idproof_core::auth::trust::{TrustError, TrustStore};
 use idproof_core::flow::evidence::EvidenceBundle;
 use idproof_core::flow::validate::kind_of_document_code;
-use idproof_core::flow::{DocumentKind, FlowConfig};
+use idproof_core::flow::{DocumentKind, FlowConfig, Lang};
 use idproof_core::mrz::MrzKey;
 use idproof_core::reader::{
     AccessKey, ReadOptions, ReadSession, ReadStats, Transport, TransportError, drive_resuming,
@@ -302,7 +302,7 @@ pub fn run(args: &Args) -> u8 {
     for entry in &flow.transcript {
         human.line(&super::flow::entry_line(entry));
     }
-    for line in super::flow::summary_lines(&flow) {
+    for line in super::flow::summary_lines(&flow, Lang::En) {
         human.line(&line);
     }
     if let Some(evidence) = &output.evidence {

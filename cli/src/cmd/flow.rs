@@ -1,6 +1,6 @@
 //! `idproof flow [--events FILE] [--json] [--profile NAME | --reader NAME --trust PATH...]
-//! [--today YYYY-MM-DD] [--instant]`: the MitID "activate with passport/ID card" flow against
-//! the embedded reference backend.
+//! [--today YYYY-MM-DD] [--instant] [--lang en|da]`: the MitID "activate with passport/ID
+//! card" flow against the embedded reference backend.
 //!
 //! With `--events FILE` the events come from a JSON file (see [`crate::flow_driver::Script`]);
 //! without it the person at the terminal answers one prompt per step (stdin, one line each;
@@ -8,7 +8,8 @@
 //! or a real document on a PC/SC reader with `--reader` (trusting `--trust`). The backend is
 //! [`idproof_core::flow::reference::ReferenceBackend`]: it re-verifies the evidence bundle and
 //! decides the assurance. Nothing is written to disk; the JSON holds event and action names,
-//! codes and the decision — never a value that was typed or read.
+//! codes and the decision — never a value that was typed or read. `--lang` picks the language
+//! of the catalogue messages (refusals, the failure); codes, prompts and labels do not change.
 //!
 //! Exit 0: the flow is done with `substantial`; 1: it ended (or the events ran out) anywhere
 //! else; 2: a bad events file or argument; 3: the reader could not be used.
@@ -20,7 +21,7 @@ use std::time::Duration;
 
 use idproof_core::asn1::Time;
 use idproof_core::auth::trust::TrustStore;
-use idproof_core::flow::{Date, DocumentKind, FlowConfig, Step, Usage};
+use idproof_core::flow::{Date, DocumentKind, FlowConfig, Lang, Step, Usage};
 use idproof_core::mrz::MrzKey;
 use idproof_core::reader::{AccessKey, ReadOptions, ReadSession};
 use idproof_core::verify::verify;
@@ -64,6 +65,27 @@ pub struct Args {
     /// Answer at once instead of at NFC speed (virtual chip).
     #[arg(long)]
     pub instant: bool,
+    /// The language of the messages shown with refusal codes (the codes stay the same).
+    #[arg(long, value_enum, default_value_t = MessageLang::En, value_name = "LANG")]
+    pub lang: MessageLang,
+}
+
+/// `--lang`: a language of the flow's message catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MessageLang {
+    /// English.
+    En,
+    /// Danish.
+    Da,
+}
+
+impl From<MessageLang> for Lang {
+    fn from(lang: MessageLang) -> Self {
+        match lang {
+            MessageLang::En => Lang::En,
+            MessageLang::Da => Lang::Da,
+        }
+    }
 }
 
 /// Runs `idproof flow` and returns the exit code.
@@ -145,7 +167,9 @@ pub fn run(args: &Args) -> u8 {
         ..FlowConfig::new(today)
     };
     let seed = UnwrapErr(OsRng).next_u64();
+    let lang = Lang::from(args.lang);
     let mut driver = FlowDriver::new(config, trust, at, seed, chip.as_mut());
+    driver.set_lang(lang);
     let show = Human::new(args.json);
     driver.on_entry(move |entry| show.line(&entry_line(entry)));
 
@@ -168,11 +192,11 @@ pub fn run(args: &Args) -> u8 {
         eprintln!("error: {pcsc}");
         return EXIT_READER;
     }
-    finish(&human, args.json, &output, ended_early)
+    finish(&human, args.json, &output, ended_early, lang)
 }
 
 /// Prints the end of the flow (human or JSON) and returns the exit code.
-fn finish(human: &Human, json: bool, output: &FlowOutput, ended_early: bool) -> u8 {
+fn finish(human: &Human, json: bool, output: &FlowOutput, ended_early: bool, lang: Lang) -> u8 {
     if json {
         match serde_json::to_string_pretty(output) {
             Ok(text) => println!("{text}"),
@@ -182,7 +206,7 @@ fn finish(human: &Human, json: bool, output: &FlowOutput, ended_early: bool) -> 
             }
         }
     }
-    for line in summary_lines(output) {
+    for line in summary_lines(output, lang) {
         human.line(&line);
     }
     if ended_early {
@@ -195,14 +219,15 @@ fn finish(human: &Human, json: bool, output: &FlowOutput, ended_early: bool) -> 
     }
 }
 
-/// The flow's end in words: step, assurance and its reasons, usage.
-pub fn summary_lines(output: &FlowOutput) -> Vec<String> {
+/// The flow's end in words: step (with the failure's message in `lang`), assurance and its
+/// reasons, usage.
+pub fn summary_lines(output: &FlowOutput, lang: Lang) -> Vec<String> {
     let mut lines = vec![format!(
         "Flow         {}{}",
         step_name(output.step),
         output
             .failure
-            .map(|c| format!(" ({c}: {})", c.message(idproof_core::flow::Lang::En)))
+            .map(|c| format!(" ({c}: {})", c.message(lang)))
             .unwrap_or_default()
     )];
     if let Some(assurance) = &output.assurance {
