@@ -154,11 +154,11 @@ impl From<Error> for IdProofError {
 }
 
 impl IdProofError {
-    /// A `Refused` error with `code`'s catalogue message.
-    pub(crate) fn refused(code: Code, detail: impl Into<String>) -> Self {
+    /// A `Refused` error with `code`'s catalogue message in `lang`.
+    pub(crate) fn refused_in(code: Code, detail: impl Into<String>, lang: Lang) -> Self {
         IdProofError::Refused {
             code: code.as_str().to_owned(),
-            user_message: code.message(Lang::En).to_owned(),
+            user_message: code.message(lang).to_owned(),
             detail: detail.into(),
             attempts_left: None,
         }
@@ -171,12 +171,19 @@ impl IdProofError {
 }
 
 impl From<FlowError> for IdProofError {
-    /// Every refusal of the flow, with its stable code and catalogue message.
+    /// Every refusal of the flow, with its stable code and English catalogue message.
     fn from(e: FlowError) -> Self {
+        IdProofError::from_flow(e, Lang::En)
+    }
+}
+
+impl IdProofError {
+    /// A refusal of the flow with its stable code and the catalogue message in `lang`.
+    pub(crate) fn from_flow(e: FlowError, lang: Lang) -> Self {
         let code = e.code();
         IdProofError::Refused {
             code: code.as_str().to_owned(),
-            user_message: code.message(Lang::En).to_owned(),
+            user_message: code.message(lang).to_owned(),
             detail: e.to_string(),
             attempts_left: match e {
                 FlowError::Backend(BackendError::SmsCodeWrong { attempts_left }) => {

@@ -9,9 +9,10 @@ use idproof_ffi::flow::reference::ReferenceBackend;
 use idproof_ffi::simulator::VirtualPassport;
 use idproof_ffi::{
     ActivationFlow, AssuranceLevel, BackendReply, CalendarDate, CheckStatus, DocumentKind,
-    FaceResult, FlowAction, FlowConfig, FlowEvent, FlowStep, IdProofError, MrzSource, Outcome,
-    ReadSession, ReadStep, TrustStore, Usage, Verdict, default_read_options, validate_cpr,
-    validate_document_code, validate_phone, validate_user_id, verify, verify_evidence_bundle,
+    FaceResult, FlowAction, FlowConfig, FlowEvent, FlowStep, IdProofError, Lang, MrzSource,
+    Outcome, ReadSession, ReadStep, TrustStore, Usage, Verdict, default_read_options, flow_message,
+    validate_cpr, validate_document_code, validate_phone, validate_user_id, verify,
+    verify_evidence_bundle,
 };
 
 /// 2026-11-30T00:00:00Z: the flow's today and the backend's verification time.
@@ -29,6 +30,7 @@ fn config() -> FlowConfig {
         today: TODAY,
         allow_specimen: true,
         max_face_attempts: 3,
+        language: None,
     }
 }
 
@@ -458,4 +460,62 @@ fn an_invalid_cpr_in_the_flow_is_refused_and_a_backend_outage_retries() {
         .unwrap_err();
     assert_eq!(e.code(), "USAGE");
     assert_eq!(app.flow.step().unwrap(), FlowStep::ReadingChip);
+}
+
+#[test]
+fn a_flow_configured_in_danish_refuses_warns_and_fails_in_danish_under_the_same_codes() {
+    let mut app = App::new("clone-of-pace-cam");
+    app.flow = ActivationFlow::new(FlowConfig {
+        language: Some(Lang::Da),
+        ..config()
+    })
+    .unwrap();
+    app.send(FlowEvent::ChoosePassportOrIdCard).unwrap();
+    app.send(FlowEvent::AcceptTerms { accepted: true }).unwrap();
+    app.send(FlowEvent::ChooseDocumentKind {
+        kind: DocumentKind::Passport,
+    })
+    .unwrap();
+    app.send(FlowEvent::ChooseCountry { code: "UTO".into() })
+        .unwrap();
+    let e = app
+        .send(FlowEvent::EnterPCode {
+            p_code: "1234".into(),
+        })
+        .unwrap_err();
+    let danish = |code: &str| flow_message(code.into(), Lang::Da).unwrap().unwrap();
+    assert_eq!(
+        refused_code(&e),
+        ("P_CODE_FORMAT", danish("P_CODE_FORMAT").as_str())
+    );
+    assert_eq!(
+        danish("P_CODE_FORMAT"),
+        "En P-kode består af præcis 8 cifre. Tjek den kode, du har fået fra MitID Support."
+    );
+    // The assurance reasons of a cloned chip, in Danish too.
+    app.flow = ActivationFlow::new(FlowConfig {
+        language: Some(Lang::Da),
+        ..config()
+    })
+    .unwrap();
+    app.read_chip();
+    app.send(face(Outcome::Passed, Outcome::Passed)).unwrap();
+    let assurance = app.flow.assurance().unwrap().unwrap();
+    let reason = assurance
+        .reasons
+        .iter()
+        .find(|r| r.code == "ANTI_CLONE_FAILED")
+        .expect("anti-clone reason");
+    assert_eq!(reason.message, danish("ANTI_CLONE_FAILED"));
+    // An English flow (the default) says the same codes in English.
+    let e = ActivationFlow::new(config())
+        .unwrap()
+        .handle(FlowEvent::AcceptTerms { accepted: true })
+        .unwrap_err();
+    let (code, message) = refused_code(&e);
+    assert_eq!(
+        message,
+        flow_message(code.into(), Lang::En).unwrap().unwrap()
+    );
+    assert_ne!(message, danish(code));
 }

@@ -515,8 +515,8 @@ pub enum FlowAction {
 }
 
 impl FlowAction {
-    /// The FFI action of a core one.
-    pub(crate) fn from_core(action: Action) -> Self {
+    /// The FFI action of a core one, its messages in `lang`.
+    pub(crate) fn from_core(action: Action, lang: flow::Lang) -> Self {
         match action {
             Action::CheckPCode(p_code) => FlowAction::CheckPCode {
                 p_code: p_code.as_str().to_owned(),
@@ -553,11 +553,11 @@ impl FlowAction {
                 code: code.as_str().to_owned(),
             },
             Action::Warn(code) => FlowAction::Warn {
-                warning: FlowMessage::of(code, None),
+                warning: FlowMessage::in_lang(code, None, lang),
             },
             Action::Completed { usage, assurance } => FlowAction::Completed {
                 usage: usage.into(),
-                assurance: assurance.into(),
+                assurance: Assurance::in_lang(assurance, lang),
             },
         }
     }

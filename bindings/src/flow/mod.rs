@@ -40,6 +40,8 @@ use types::{Assurance, FlowConfig, FlowMessage, Usage};
 #[derive(uniffi::Object)]
 pub struct ActivationFlow {
     inner: Mutex<flow::ActivationFlow>,
+    /// The language of its messages (`FlowConfig.language`).
+    lang: flow::Lang,
 }
 
 impl std::fmt::Debug for ActivationFlow {
@@ -60,8 +62,10 @@ impl ActivationFlow {
     #[uniffi::constructor]
     pub fn new(config: FlowConfig) -> Result<Arc<Self>, IdProofError> {
         guard(|| {
+            let lang = config.lang();
             Ok(Arc::new(Self {
                 inner: Mutex::new(flow::ActivationFlow::new(config.to_core()?)),
+                lang,
             }))
         })
     }
@@ -73,12 +77,16 @@ impl ActivationFlow {
     #[uniffi::constructor]
     pub fn resume(snapshot_json: String, config: FlowConfig) -> Result<Arc<Self>, IdProofError> {
         guard(|| {
+            let lang = config.lang();
             let config = config.to_core()?;
             let snapshot: FlowSnapshot = serde_json::from_str(&snapshot_json).map_err(|e| {
-                IdProofError::refused(Code::Snapshot, format!("not a flow snapshot: {e}"))
+                IdProofError::refused_in(Code::Snapshot, format!("not a flow snapshot: {e}"), lang)
             })?;
+            let inner = flow::ActivationFlow::resume(snapshot, config)
+                .map_err(|e| IdProofError::from_flow(e, lang))?;
             Ok(Arc::new(Self {
-                inner: Mutex::new(flow::ActivationFlow::resume(snapshot, config)?),
+                inner: Mutex::new(inner),
+                lang,
             }))
         })
     }
@@ -90,8 +98,13 @@ impl ActivationFlow {
     pub fn handle(&self, event: FlowEvent) -> Result<Vec<FlowAction>, IdProofError> {
         guard(|| {
             let event = event.into_core()?;
-            let actions = lock(&self.inner)?.handle(event)?;
-            Ok(actions.into_iter().map(FlowAction::from_core).collect())
+            let actions = lock(&self.inner)?
+                .handle(event)
+                .map_err(|e| IdProofError::from_flow(e, self.lang))?;
+            Ok(actions
+                .into_iter()
+                .map(|a| FlowAction::from_core(a, self.lang))
+                .collect())
         })
     }
 
@@ -113,17 +126,28 @@ impl ActivationFlow {
 
     /// The backend's assurance decision, once the evidence was accepted.
     pub fn assurance(&self) -> Result<Option<Assurance>, IdProofError> {
-        self.with(|f| f.assurance().cloned().map(Into::into))
+        self.with(|f| {
+            f.assurance()
+                .cloned()
+                .map(|a| Assurance::in_lang(a, self.lang))
+        })
     }
 
     /// The app's own (advisory) decision, made when the evidence was submitted.
     pub fn local_assurance(&self) -> Result<Option<Assurance>, IdProofError> {
-        self.with(|f| f.local_assurance().cloned().map(Into::into))
+        self.with(|f| {
+            f.local_assurance()
+                .cloned()
+                .map(|a| Assurance::in_lang(a, self.lang))
+        })
     }
 
     /// Why the flow failed, in step `Failed` (e.g. `FACE_ATTEMPTS`, `SMS_BLOCKED`).
     pub fn failure(&self) -> Result<Option<FlowMessage>, IdProofError> {
-        self.with(|f| f.failure().map(|code| FlowMessage::of(code, None)))
+        self.with(|f| {
+            f.failure()
+                .map(|code| FlowMessage::in_lang(code, None, self.lang))
+        })
     }
 
     /// The chosen usage, in step `Done`.

@@ -40,9 +40,19 @@ pub struct FlowConfig {
     /// Face scans allowed before the flow ends with `FACE_ATTEMPTS`.
     #[uniffi(default = 3)]
     pub max_face_attempts: u8,
+    /// The language of every message the flow object gives: `Refused.userMessage`, warnings,
+    /// assurance reasons and `failure()`. `None`: English. (The free validator functions and
+    /// `flow_message` take their own language.)
+    #[uniffi(default = None)]
+    pub language: Option<Lang>,
 }
 
 impl FlowConfig {
+    /// The catalogue language of this configuration.
+    pub(crate) fn lang(&self) -> CoreLang {
+        self.language.map_or(CoreLang::En, CoreLang::from)
+    }
+
     pub(crate) fn to_core(self) -> Result<flow::FlowConfig, IdProofError> {
         Ok(flow::FlowConfig {
             today: self.today.to_core()?,
@@ -57,17 +67,23 @@ impl FlowConfig {
 pub struct FlowMessage {
     /// Stable code, e.g. `CPR_MODULUS11`, `ANTI_CLONE_MISSING`.
     pub code: String,
-    /// The text for the person, in English.
+    /// The text for the person: English, or the flow's configured language.
     pub message: String,
     /// For logs (names checks, fields and positions, never personal data).
     pub detail: Option<String>,
 }
 
 impl FlowMessage {
+    /// `code` with its English text.
     pub(crate) fn of(code: Code, detail: Option<String>) -> Self {
+        Self::in_lang(code, detail, CoreLang::En)
+    }
+
+    /// `code` with its text in `lang`.
+    pub(crate) fn in_lang(code: Code, detail: Option<String>, lang: CoreLang) -> Self {
         Self {
             code: code.as_str().to_owned(),
-            message: code.message(CoreLang::En).to_owned(),
+            message: code.message(lang).to_owned(),
             detail,
         }
     }
@@ -82,16 +98,19 @@ pub enum Lang {
     Da,
 }
 
+impl From<Lang> for CoreLang {
+    fn from(lang: Lang) -> Self {
+        match lang {
+            Lang::En => CoreLang::En,
+            Lang::Da => CoreLang::Da,
+        }
+    }
+}
+
 /// The catalogue's text for a flow code in `lang`; `None` for a code the flow does not have.
 #[uniffi::export]
 pub fn flow_message(code: String, lang: Lang) -> Result<Option<String>, IdProofError> {
-    guard(|| {
-        let lang = match lang {
-            Lang::En => CoreLang::En,
-            Lang::Da => CoreLang::Da,
-        };
-        Ok(Code::from_str_code(&code).map(|c| c.message(lang).to_owned()))
-    })
+    guard(|| Ok(Code::from_str_code(&code).map(|c| c.message(CoreLang::from(lang)).to_owned())))
 }
 
 macro_rules! mirror_enum {
@@ -223,12 +242,19 @@ pub struct Assurance {
 
 impl From<flow::Assurance> for Assurance {
     fn from(a: flow::Assurance) -> Self {
+        Self::in_lang(a, CoreLang::En)
+    }
+}
+
+impl Assurance {
+    /// The FFI decision, its reasons' texts in `lang`.
+    pub(crate) fn in_lang(a: flow::Assurance, lang: CoreLang) -> Self {
         Self {
             level: a.level.into(),
             reasons: a
                 .reasons
                 .into_iter()
-                .map(|r| FlowMessage::of(r.code, Some(r.detail)))
+                .map(|r| FlowMessage::in_lang(r.code, Some(r.detail), lang))
                 .collect(),
         }
     }

@@ -240,4 +240,15 @@ final class ActivationFlowTests: XCTestCase {
         XCTAssertEqual(try app.flow.failure()?.code, "FACE_ATTEMPTS")
         XCTAssertNil(try app.flow.assurance())
     }
+
+    func testAFlowConfiguredInDanishRefusesInDanishUnderTheSameCode() throws {
+        let danish = try ActivationFlow(config: FlowConfig(today: today, allowSpecimen: true, language: .da))
+        let english = try ActivationFlow(config: config)
+        let da = refused { _ = try danish.handle(event: .acceptTerms(accepted: true)) }
+        let en = refused { _ = try english.handle(event: .acceptTerms(accepted: true)) }
+        XCTAssertEqual(da.code, en.code)
+        XCTAssertEqual(try flowMessage(code: da.code, lang: .da), da.message)
+        XCTAssertEqual(try flowMessage(code: en.code, lang: .en), en.message)
+        XCTAssertNotEqual(da.message, en.message)
+    }
 }

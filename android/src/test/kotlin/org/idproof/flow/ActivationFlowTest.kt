@@ -14,6 +14,7 @@ import org.idproof.ffi.FlowConfig
 import org.idproof.ffi.FlowEvent
 import org.idproof.ffi.FlowStep
 import org.idproof.ffi.IdProofException
+import org.idproof.ffi.Lang
 import org.idproof.ffi.MrzSource
 import org.idproof.ffi.Outcome
 import org.idproof.ffi.ReadSession
@@ -23,6 +24,7 @@ import org.idproof.ffi.Usage
 import org.idproof.ffi.Verdict
 import org.idproof.ffi.VirtualPassport
 import org.idproof.ffi.defaultReadOptions
+import org.idproof.ffi.flowMessage
 import org.idproof.ffi.validateCpr
 import org.idproof.ffi.validateDocumentCode
 import org.idproof.ffi.validatePhone
@@ -253,5 +255,17 @@ class ActivationFlowTest {
         assertEquals("FACE_ATTEMPTS", app.flow.failure()!!.code)
         assertNull(app.flow.assurance())
         assertNotNull(app.flow.failure()!!.message)
+    }
+
+    @Test
+    fun aFlowConfiguredInDanishRefusesInDanishUnderTheSameCode() {
+        val danish = ActivationFlow(FlowConfig(TODAY, allowSpecimen = true, language = Lang.DA))
+        val english = ActivationFlow(CONFIG)
+        val da = refused { danish.handle(FlowEvent.AcceptTerms(true)) }
+        val en = refused { english.handle(FlowEvent.AcceptTerms(true)) }
+        assertEquals(en.code, da.code)
+        assertEquals(flowMessage(da.code, Lang.DA), da.userMessage)
+        assertEquals(flowMessage(en.code, Lang.EN), en.userMessage)
+        assertTrue(da.userMessage != en.userMessage)
     }
 }
