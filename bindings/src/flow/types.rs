@@ -49,7 +49,7 @@ pub struct FlowConfig {
 
 impl FlowConfig {
     /// The catalogue language of this configuration.
-    pub(crate) fn lang(&self) -> CoreLang {
+    pub(crate) fn lang(self) -> CoreLang {
         self.language.map_or(CoreLang::En, CoreLang::from)
     }
 
