@@ -378,32 +378,62 @@ fn snapshots_hold_nothing_personal_and_resume() {
 
 #[test]
 fn validators_give_codes_messages_and_warnings() {
-    let v = validate_cpr("010190-1234".into(), TODAY).unwrap();
+    let v = validate_cpr("010190-1234".into(), TODAY, None).unwrap();
     assert!(v.valid);
     assert_eq!(v.value.as_deref(), Some("0101901234"));
     assert_eq!(v.warning.unwrap().code, "CPR_MODULUS11");
-    let v = validate_cpr("010190-1238".into(), TODAY).unwrap();
+    let v = validate_cpr("010190-1238".into(), TODAY, None).unwrap();
     assert!(v.valid && v.warning.is_none());
-    let v = validate_cpr("320190-1238".into(), TODAY).unwrap();
+    let v = validate_cpr("320190-1238".into(), TODAY, None).unwrap();
     assert!(!v.valid);
     let error = v.error.unwrap();
     assert_eq!(error.code, "CPR_DATE");
     assert!(!error.message.is_empty());
-    let v = validate_user_id("Ab".into()).unwrap();
+    let v = validate_user_id("Ab".into(), None).unwrap();
     assert_eq!(v.error.unwrap().code, "USER_ID_LENGTH");
-    let v = validate_user_id("Anna.Eriksson".into()).unwrap();
+    let v = validate_user_id("Anna.Eriksson".into(), None).unwrap();
     assert_eq!(v.value.as_deref(), Some("anna.eriksson"));
-    let v = validate_phone("+45 1234 567".into()).unwrap();
+    let v = validate_phone("+45 1234 567".into(), None).unwrap();
     assert_eq!(v.error.unwrap().code, "PHONE_DK_LENGTH");
-    let v = validate_document_code(DocumentKind::IdCard, "P<".into()).unwrap();
+    let v = validate_document_code(DocumentKind::IdCard, "P<".into(), None).unwrap();
     assert_eq!(v.error.unwrap().code, "DOC_KIND");
     let bad_day = CalendarDate {
         year: 2026,
         month: 2,
         day: 29,
     };
-    let e = validate_cpr("010190-1238".into(), bad_day).unwrap_err();
+    let e = validate_cpr("010190-1238".into(), bad_day, None).unwrap_err();
     assert_eq!(e.code(), "USAGE");
+
+    // The same answers in Danish: codes unchanged, the catalogue's Danish text.
+    let v = validate_cpr("010190-1234".into(), TODAY, Some(Lang::Da)).unwrap();
+    let warning = v.warning.unwrap();
+    assert_eq!(warning.code, "CPR_MODULUS11");
+    assert_eq!(
+        warning.message,
+        flow_message("CPR_MODULUS11".into(), Lang::Da)
+            .unwrap()
+            .unwrap()
+    );
+    let error = validate_user_id("Ab".into(), Some(Lang::Da))
+        .unwrap()
+        .error
+        .unwrap();
+    assert_eq!(error.code, "USER_ID_LENGTH");
+    assert_eq!(error.message, "Dit bruger-ID skal være på 5 til 48 tegn.");
+    let english = validate_user_id("Ab".into(), Some(Lang::En))
+        .unwrap()
+        .error
+        .unwrap();
+    assert_eq!(
+        english.message,
+        validate_user_id("Ab".into(), None)
+            .unwrap()
+            .error
+            .unwrap()
+            .message
+    );
+    assert_ne!(english.message, error.message);
 }
 
 #[test]

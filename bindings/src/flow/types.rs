@@ -74,7 +74,8 @@ pub struct FlowMessage {
 }
 
 impl FlowMessage {
-    /// `code` with its English text.
+    /// `code` with its English text (the unit tests' shorthand).
+    #[cfg(test)]
     pub(crate) fn of(code: Code, detail: Option<String>) -> Self {
         Self::in_lang(code, detail, CoreLang::En)
     }

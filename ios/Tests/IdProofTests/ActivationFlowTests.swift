@@ -250,5 +250,10 @@ final class ActivationFlowTests: XCTestCase {
         XCTAssertEqual(try flowMessage(code: da.code, lang: .da), da.message)
         XCTAssertEqual(try flowMessage(code: en.code, lang: .en), en.message)
         XCTAssertNotEqual(da.message, en.message)
+        // The validators take the language too (English when left out).
+        let idDa = try XCTUnwrap(try validateUserId(text: "Ab", lang: .da).error)
+        XCTAssertEqual(idDa.code, "USER_ID_LENGTH")
+        XCTAssertEqual(try flowMessage(code: "USER_ID_LENGTH", lang: .da), idDa.message)
+        XCTAssertEqual(try flowMessage(code: "USER_ID_LENGTH", lang: .en), try validateUserId(text: "Ab").error?.message)
     }
 }

@@ -267,5 +267,10 @@ class ActivationFlowTest {
         assertEquals(flowMessage(da.code, Lang.DA), da.userMessage)
         assertEquals(flowMessage(en.code, Lang.EN), en.userMessage)
         assertTrue(da.userMessage != en.userMessage)
+        // The validators take the language too (English when left out).
+        val idDa = validateUserId("Ab", Lang.DA).error!!
+        assertEquals("USER_ID_LENGTH", idDa.code)
+        assertEquals(flowMessage("USER_ID_LENGTH", Lang.DA), idDa.message)
+        assertEquals(flowMessage("USER_ID_LENGTH", Lang.EN), validateUserId("Ab").error!!.message)
     }
 }
