@@ -91,8 +91,8 @@ impl App {
         Ok(out)
     }
 
-    /// The steps up to the chip read; returns the `ReadChip` action's key and challenge.
-    fn up_to_chip_read(&mut self) -> (idproof_ffi::AccessKey, Vec<u8>) {
+    /// The steps up to the identifier (CPR or P code): method, terms, a passport, `UTO`.
+    fn up_to_identifier(&mut self) {
         self.send(FlowEvent::ChoosePassportOrIdCard).unwrap();
         self.send(FlowEvent::AcceptTerms { accepted: true })
             .unwrap();
@@ -102,6 +102,11 @@ impl App {
         .unwrap();
         self.send(FlowEvent::ChooseCountry { code: "UTO".into() })
             .unwrap();
+    }
+
+    /// The steps up to the chip read; returns the `ReadChip` action's key and challenge.
+    fn up_to_chip_read(&mut self) -> (idproof_ffi::AccessKey, Vec<u8>) {
+        self.up_to_identifier();
         self.send(FlowEvent::EnterPCode {
             p_code: P_CODE.into(),
         })
@@ -250,14 +255,7 @@ fn the_flow_reaches_substantial_with_the_simulator_and_the_reference_backend() {
 #[test]
 fn a_wrong_p_code_is_refused_with_its_code_and_the_right_one_has_three_attempts() {
     let mut app = App::new("specimen");
-    app.send(FlowEvent::ChoosePassportOrIdCard).unwrap();
-    app.send(FlowEvent::AcceptTerms { accepted: true }).unwrap();
-    app.send(FlowEvent::ChooseDocumentKind {
-        kind: DocumentKind::Passport,
-    })
-    .unwrap();
-    app.send(FlowEvent::ChooseCountry { code: "UTO".into() })
-        .unwrap();
+    app.up_to_identifier();
     let e = app
         .send(FlowEvent::EnterPCode {
             p_code: "87654321".into(),
@@ -439,14 +437,7 @@ fn validators_give_codes_messages_and_warnings() {
 #[test]
 fn an_invalid_cpr_in_the_flow_is_refused_and_a_backend_outage_retries() {
     let mut app = App::new("specimen");
-    app.send(FlowEvent::ChoosePassportOrIdCard).unwrap();
-    app.send(FlowEvent::AcceptTerms { accepted: true }).unwrap();
-    app.send(FlowEvent::ChooseDocumentKind {
-        kind: DocumentKind::Passport,
-    })
-    .unwrap();
-    app.send(FlowEvent::ChooseCountry { code: "UTO".into() })
-        .unwrap();
+    app.up_to_identifier();
     let e = app
         .send(FlowEvent::EnterCpr {
             cpr: "01019O-1234".into(),
@@ -500,14 +491,7 @@ fn a_flow_configured_in_danish_refuses_warns_and_fails_in_danish_under_the_same_
         ..config()
     })
     .unwrap();
-    app.send(FlowEvent::ChoosePassportOrIdCard).unwrap();
-    app.send(FlowEvent::AcceptTerms { accepted: true }).unwrap();
-    app.send(FlowEvent::ChooseDocumentKind {
-        kind: DocumentKind::Passport,
-    })
-    .unwrap();
-    app.send(FlowEvent::ChooseCountry { code: "UTO".into() })
-        .unwrap();
+    app.up_to_identifier();
     let e = app
         .send(FlowEvent::EnterPCode {
             p_code: "1234".into(),
