@@ -68,13 +68,18 @@ fn script(events: Vec<Value>) -> Value {
     json!({"p_codes": [P_CODE], "events": events})
 }
 
-/// The transcript's refusals as (event, code).
-fn refusals(v: &Value) -> Vec<(String, String)> {
+/// The transcript entries that were refused.
+fn refused_entries(v: &Value) -> impl Iterator<Item = &Value> {
     v["transcript"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|e| !e["error"].is_null())
+}
+
+/// The transcript's refusals as (event, code).
+fn refusals(v: &Value) -> Vec<(String, String)> {
+    refused_entries(v)
         .map(|e| {
             (
                 e["event"].as_str().unwrap().to_owned(),
@@ -204,11 +209,7 @@ fn nothing_is_written_to_disk() {
 
 /// The transcript's refusals as (code, message).
 fn refusal_messages(v: &Value) -> Vec<(String, String)> {
-    v["transcript"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| !e["error"].is_null())
+    refused_entries(v)
         .map(|e| {
             (
                 e["error"]["code"].as_str().unwrap().to_owned(),
