@@ -6,7 +6,8 @@ use serde_json::json;
 mod common;
 use common::{assurance_reasons, idproof, json_of};
 
-fn profiles() -> Vec<String> {
+/// Every name `demo --list-profiles` prints, the PACE matrix included.
+fn listed_profiles() -> Vec<String> {
     let out = idproof(&["demo", "--list-profiles"]);
     assert_eq!(out.status.code(), Some(0));
     String::from_utf8(out.stdout)
@@ -14,6 +15,52 @@ fn profiles() -> Vec<String> {
         .lines()
         .map(str::to_owned)
         .collect()
+}
+
+/// The named profiles without the `pace-{mapping}-{group}-{cipher}` matrix (running all
+/// of it through the CLI here would be slow).
+fn profiles() -> Vec<String> {
+    listed_profiles()
+        .into_iter()
+        .filter(|n| !is_matrix_name(n))
+        .collect()
+}
+
+fn is_matrix_name(name: &str) -> bool {
+    idproof_fixtures::chip::pace_matrix()
+        .iter()
+        .any(|(n, _)| n == name)
+}
+
+#[test]
+fn list_profiles_lists_the_pace_matrix_and_the_grammar() {
+    let out = idproof(&["demo", "--list-profiles"]);
+    let matrix: Vec<String> = listed_profiles()
+        .into_iter()
+        .filter(|n| is_matrix_name(n))
+        .collect();
+    let expected: Vec<String> = idproof_fixtures::chip::pace_matrix()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(matrix, expected);
+    assert!(
+        matrix.contains(&"pace-cam-p256-aes128".to_owned()),
+        "{matrix:?}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("clone-of-NAME") && stderr.contains("tag-loss-at-N"),
+        "{stderr}"
+    );
+    // A listed matrix name is one `demo --profile` accepts.
+    let first = idproof(&["demo", "--profile", &matrix[0], "--json", "--instant"]);
+    assert_ne!(
+        first.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
 }
 
 #[test]

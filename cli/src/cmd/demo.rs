@@ -40,7 +40,7 @@ use rand_core::{OsRng, RngCore, UnwrapErr};
 use crate::flow_driver::{ChipReader, FlowDriver, demo_script, parse_nonce};
 use crate::output::{EvidenceSummary, Human, Outcome, ReadOutput, progress_bar, show_progress};
 
-use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_FAILED, EXIT_OK, usage_error};
 
 /// Arguments of `idproof demo`.
 #[derive(Debug, clap::Args)]
@@ -48,7 +48,8 @@ pub struct Args {
     /// The virtual chip's behaviour (see --list-profiles).
     #[arg(long, default_value = "specimen", value_name = "NAME")]
     pub profile: String,
-    /// Print the profile names, one per line, and exit.
+    /// Print the profile names, one per line (including every `pace-{mapping}-{group}-{cipher}`),
+    /// and exit; the parametrised `clone-of-NAME` and `tag-loss-at-N` are described on stderr.
     #[arg(long)]
     pub list_profiles: bool,
     /// Print one JSON object on stdout; human output goes to stderr.
@@ -184,12 +185,19 @@ pub fn run(args: &Args) -> u8 {
         for (name, _) in all_profiles() {
             println!("{name}");
         }
+        // The PACE matrix `pace-{gm|im|cam}-{group}-{cipher}`, every combination that exists.
+        for (name, _) in idproof_fixtures::chip::pace_matrix() {
+            println!("{name}");
+        }
+        eprintln!(
+            "also: clone-of-NAME (NAME's data in a chip whose keys differ) and tag-loss-at-N \
+             (the card leaves the field at the N-th APDU, N >= 1)"
+        );
         return EXIT_OK;
     }
     let nonce = args.nonce.as_deref().map(|text| (text, parse_nonce(text)));
     if let Some((text, None)) = nonce {
-        eprintln!("error: --nonce {text}: expected 8 to 32 bytes in hex");
-        return EXIT_USAGE;
+        return usage_error(format!("--nonce {text}: expected 8 to 32 bytes in hex"));
     }
     let nonce = nonce.and_then(|(_, nonce)| nonce);
     let passport = match super::specimen_passport(&args.profile) {
@@ -253,8 +261,7 @@ pub fn run(args: &Args) -> u8 {
         Some(path) => match std::fs::write(path, &csca_der) {
             Ok(()) => Some(path.display().to_string()),
             Err(e) => {
-                eprintln!("error: --csca-out {}: {e}", path.display());
-                return EXIT_USAGE;
+                return usage_error(format!("--csca-out {}: {e}", path.display()));
             }
         },
         None => None,
@@ -275,8 +282,7 @@ pub fn run(args: &Args) -> u8 {
             }
         };
         if let Err(e) = std::fs::write(path, json) {
-            eprintln!("error: --evidence {}: {e}", path.display());
-            return EXIT_USAGE;
+            return usage_error(format!("--evidence {}: {e}", path.display()));
         }
         output.evidence = Some(EvidenceSummary {
             path: path.display().to_string(),

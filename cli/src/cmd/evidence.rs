@@ -16,7 +16,7 @@ use idproof_core::report::{CheckStatus, Failure, Verdict};
 use serde::Serialize;
 
 use super::trust::{LoadError, load};
-use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, usage_error};
 use crate::output::Human;
 
 /// Arguments of `idproof evidence`.
@@ -89,16 +89,16 @@ pub fn run(args: &Args) -> u8 {
 fn verify(args: &VerifyArgs) -> u8 {
     let human = Human::new(args.json);
     let Some(nonce) = hex::decode(&args.nonce).ok().and_then(Nonce::new) else {
-        eprintln!(
-            "error: --nonce {}: expected 8 to 32 bytes in hex",
+        return usage_error(format!(
+            "--nonce {}: expected 8 to 32 bytes in hex",
             args.nonce
-        );
-        return EXIT_USAGE;
+        ));
     };
     let at = if let Some(text) = &args.at {
         let Some(t) = Time::parse_iso(text) else {
-            eprintln!("error: --at {text}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
-            return EXIT_USAGE;
+            return usage_error(format!(
+                "--at {text}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"
+            ));
         };
         t
     } else {
@@ -107,8 +107,7 @@ fn verify(args: &VerifyArgs) -> u8 {
     let text = match std::fs::read(&args.bundle) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(e) => {
-            eprintln!("error: {}: cannot read: {e}", args.bundle.display());
-            return EXIT_USAGE;
+            return usage_error(format!("{}: cannot read: {e}", args.bundle.display()));
         }
     };
     let bundle = match EvidenceBundle::from_json(&text) {
@@ -136,8 +135,7 @@ fn verify(args: &VerifyArgs) -> u8 {
     let loaded = match load(&args.trust, args.trust_unverified_lists) {
         Ok(l) => l,
         Err(LoadError(msg)) => {
-            eprintln!("error: --trust {msg}");
-            return EXIT_USAGE;
+            return usage_error(format!("--trust {msg}"));
         }
     };
     for refused in &loaded.refused {

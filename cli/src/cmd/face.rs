@@ -14,7 +14,7 @@ use idproof_core::lds::{DataGroup, Dg2, FaceImage, LdsFile, recognise};
 use idproof_core::{Error, ErrorCode};
 use serde::Serialize;
 
-use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_FAILED, EXIT_OK, usage_error};
 
 /// Arguments of `idproof face`.
 #[derive(Debug, clap::Args)]
@@ -87,18 +87,16 @@ pub fn run(args: &Args) -> u8 {
     let input = match load(&args.path) {
         Ok(input) => input,
         Err(msg) => {
-            eprintln!("error: {msg}");
-            return EXIT_USAGE;
+            return usage_error(msg);
         }
     };
     let Some(face) = input.faces.get(args.index) else {
-        eprintln!(
-            "error: {}: no face at --index {} ({} in the file)",
+        return usage_error(format!(
+            "{}: no face at --index {} ({} in the file)",
             input.file,
             args.index,
             input.faces.len()
-        );
-        return EXIT_USAGE;
+        ));
     };
     let decoded = match input.source {
         "DG2" => face_decode::decode_face(face),
@@ -137,8 +135,7 @@ pub fn run(args: &Args) -> u8 {
             output.bit_depth = Some(decoded.bit_depth());
             if let Some(path) = &args.out {
                 if let Err(msg) = write_png(&decoded, path) {
-                    eprintln!("error: {msg}");
-                    return EXIT_USAGE;
+                    return usage_error(msg);
                 }
                 output.png = Some(path.display().to_string());
             }

@@ -31,7 +31,7 @@ use rand_core::{OsRng, RngCore, UnwrapErr};
 
 use super::demo::VirtualReader;
 use super::trust::TrustArgs;
-use super::{EXIT_FAILED, EXIT_OK, EXIT_READER, EXIT_USAGE};
+use super::{EXIT_FAILED, EXIT_OK, EXIT_READER, usage_error};
 use crate::flow_driver::{
     ChipReader, Entry, FlowDriver, FlowOutput, Script, ScriptEvent, face_passed,
 };
@@ -96,8 +96,7 @@ pub fn run(args: &Args) -> u8 {
         let parsed = Date::parse_iso(text)
             .and_then(|d| Some((d, Time::from_ymd(d.year(), d.month(), d.day())?)));
         let Some(both) = parsed else {
-            eprintln!("error: --today {text}: expected a date YYYY-MM-DD");
-            return EXIT_USAGE;
+            return usage_error(format!("--today {text}: expected a date YYYY-MM-DD"));
         };
         both
     } else {
@@ -111,13 +110,11 @@ pub fn run(args: &Args) -> u8 {
             Ok(text) => match Script::from_json(&text) {
                 Ok(script) => Some(script),
                 Err(e) => {
-                    eprintln!("error: --events {}: {e}", path.display());
-                    return EXIT_USAGE;
+                    return usage_error(format!("--events {}: {e}", path.display()));
                 }
             },
             Err(e) => {
-                eprintln!("error: --events {}: {e}", path.display());
-                return EXIT_USAGE;
+                return usage_error(format!("--events {}: {e}", path.display()));
             }
         },
         None => None,
@@ -128,8 +125,7 @@ pub fn run(args: &Args) -> u8 {
             let loaded = match args.trust.load() {
                 Ok(t) => t,
                 Err(e) => {
-                    eprintln!("error: {e}");
-                    return EXIT_USAGE;
+                    return usage_error(e);
                 }
             };
             if args.trust.trust.is_empty() {

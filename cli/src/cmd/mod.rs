@@ -22,6 +22,29 @@ pub const EXIT_FAILED: u8 = 1;
 /// Usage or input error.
 pub const EXIT_USAGE: u8 = 2;
 
+/// The message of the last usage error, for `main` to print as JSON under `--json`.
+static LAST_USAGE_ERROR: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Reports a usage or input error: one line `error: MESSAGE` on stderr, the message kept for
+/// `main`, which adds `{"verdict": "error", "error": {"code": "USAGE", "message"}}` on stdout
+/// when `--json` was given. Returns [`EXIT_USAGE`].
+pub fn usage_error(message: impl std::fmt::Display) -> u8 {
+    let message = message.to_string();
+    eprintln!("error: {message}");
+    if let Ok(mut last) = LAST_USAGE_ERROR.lock() {
+        *last = Some(message);
+    }
+    EXIT_USAGE
+}
+
+/// The message recorded by the last [`usage_error`], if any.
+pub fn take_usage_error() -> Option<String> {
+    LAST_USAGE_ERROR
+        .lock()
+        .ok()
+        .and_then(|mut last| last.take())
+}
+
 /// Reader or transport error (no pcscd, no reader, no card, card removed).
 pub const EXIT_READER: u8 = 3;
 /// The specimen passport in a virtual chip with the named profile (`demo`, `flow`, `simulate`),
@@ -30,8 +53,9 @@ pub fn specimen_passport(
     profile: &str,
 ) -> Result<idproof_fixtures::virtual_passport::VirtualPassport, u8> {
     let Some(chip_profile) = idproof_fixtures::chip::profile_by_name(profile) else {
-        eprintln!("error: unknown profile '{profile}'; `idproof demo --list-profiles` lists them");
-        return Err(EXIT_USAGE);
+        return Err(usage_error(format!(
+            "unknown profile '{profile}'; `idproof demo --list-profiles` lists them"
+        )));
     };
     idproof_fixtures::virtual_passport::VirtualPassport::specimen(chip_profile).map_err(|e| {
         eprintln!("error: could not build the specimen passport: {e}");

@@ -26,7 +26,7 @@ use idproof_pcsc::{PcscError, ReadFailure, Readers, ResumeEvent, ResumePolicy, r
 use rand_core::{OsRng, UnwrapErr};
 
 use super::trust::TrustArgs;
-use super::{EXIT_FAILED, EXIT_OK, EXIT_READER, EXIT_USAGE};
+use super::{EXIT_FAILED, EXIT_OK, EXIT_READER, usage_error};
 use crate::apdu_log::LoggingTransport;
 use crate::output::{Human, Outcome, ReadOutput, progress_bar, show_progress};
 
@@ -122,15 +122,13 @@ pub fn run(args: &Args) -> u8 {
         Err((code, detail)) => return key_error(args.json, code, &detail),
     };
     let Ok(wait) = Duration::try_from_secs_f64(args.wait) else {
-        eprintln!("error: --wait must be a number of seconds ≥ 0");
-        return EXIT_USAGE;
+        return usage_error("--wait must be a number of seconds ≥ 0");
     };
     let log = match &args.apdu_log {
         Some(path) => match File::create(path) {
             Ok(f) => Some(f),
             Err(e) => {
-                eprintln!("error: cannot write the APDU log {}: {e}", path.display());
-                return EXIT_USAGE;
+                return usage_error(format!("cannot write the APDU log {}: {e}", path.display()));
             }
         },
         None => None,
@@ -139,8 +137,7 @@ pub fn run(args: &Args) -> u8 {
     let trust = match args.trust.load() {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
+            return usage_error(e);
         }
     };
     let trust_given = !args.trust.trust.is_empty();
@@ -241,8 +238,7 @@ pub fn run(args: &Args) -> u8 {
     if let (Some(dir), Outcome::Read(document, _)) = (&args.out, &outcome)
         && let Err(e) = write_out(dir, document, &json)
     {
-        eprintln!("error: cannot write to {}: {e}", dir.display());
-        return EXIT_USAGE;
+        return usage_error(format!("cannot write to {}: {e}", dir.display()));
     }
     if args.json {
         println!("{json}");
@@ -304,8 +300,7 @@ fn access_key(args: &Args) -> Result<(AccessKey, Option<Mrz>), (ErrorCode, Strin
 /// A bad MRZ or key fields: checked and failed (exit 1, `MRZ_FORMAT`); a missing one is usage.
 fn key_error(json: bool, code: ErrorCode, detail: &str) -> u8 {
     if code == ErrorCode::Usage {
-        eprintln!("error: {detail}");
-        return EXIT_USAGE;
+        return usage_error(detail);
     }
     print_failure_json(json, code.as_str(), detail);
     eprintln!("error: {}: {detail}", code.as_str());

@@ -7,7 +7,8 @@
 //! `MRZ: <lines joined by a space>` and, when the document has one, `CAN: <digits>` on stdout.
 //! `--write-csca PATH` first writes the CSCA that issued the document's signer (DER), so
 //! `idproof read --trust PATH` can end `authentic`; `--dump DIR` writes the files the chip
-//! holds (`<NAME>.bin`, plus `csca.der` and `dsc.der`), to compare a read's `--out` with. A `tag-loss-at-N` profile takes the card
+//! holds (`<NAME>.bin`, plus `csca.der` and `dsc.der`), to compare a read's `--out` with, and
+//! exits 0 without a reader unless `--vpcd` is also given. A `tag-loss-at-N` profile takes the card
 //! out of the reader at the n-th APDU and puts it back after `--reinsert-after-ms`.
 
 use std::io::Write as _;
@@ -16,7 +17,7 @@ use std::time::Duration;
 
 use idproof_fixtures::vpcd::{self, DEFAULT_VPCD_ADDR, VpcdEvent};
 
-use super::{EXIT_OK, EXIT_READER, EXIT_USAGE};
+use super::{EXIT_OK, EXIT_READER, usage_error};
 
 /// Arguments of `idproof simulate`.
 #[derive(Debug, clap::Args)]
@@ -24,9 +25,10 @@ pub struct Args {
     /// The virtual chip's behaviour (`idproof demo --list-profiles` lists them).
     #[arg(long, default_value = "specimen", value_name = "NAME")]
     pub profile: String,
-    /// Where vpcd listens (35963 is reader "Virtual PCD 00 00", 35964 "… 00 01").
-    #[arg(long, default_value = DEFAULT_VPCD_ADDR, value_name = "HOST:PORT")]
-    pub vpcd: String,
+    /// Where vpcd listens (35963 is reader "Virtual PCD 00 00", 35964 "… 00 01"); default
+    /// 127.0.0.1:35963. With `--dump`, serve only when this is given.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub vpcd: Option<String>,
     /// After a scripted tag loss, how long the card stays out of the reader.
     #[arg(long, default_value_t = 500, value_name = "MS")]
     pub reinsert_after_ms: u64,
@@ -34,7 +36,8 @@ pub struct Args {
     #[arg(long, value_name = "PATH")]
     pub write_csca: Option<PathBuf>,
     /// Write the files the chip holds (`COM.bin`, `SOD.bin`, `DG1.bin`, …, `CardAccess.bin`)
-    /// and the certificates (`csca.der`, `dsc.der`) into DIR before serving.
+    /// and the certificates (`csca.der`, `dsc.der`) into DIR, then exit 0: a dump needs no
+    /// reader. Give `--vpcd` too to serve the chip after writing.
     #[arg(long, value_name = "DIR")]
     pub dump: Option<PathBuf>,
     /// Log power, reset and APDU events on stderr.
@@ -43,6 +46,7 @@ pub struct Args {
 }
 
 /// Serves until vpcd closes the connection (pcscd stopped); exit 3 if vpcd is unreachable.
+/// `--dump DIR` without `--vpcd` only writes the files and exits 0.
 pub fn run(args: &Args) -> u8 {
     let passport = match super::specimen_passport(&args.profile) {
         Ok(p) => p,
@@ -51,24 +55,26 @@ pub fn run(args: &Args) -> u8 {
     if let Some(path) = &args.write_csca
         && let Err(e) = std::fs::write(path, passport.document.pki.csca_der())
     {
-        eprintln!("error: cannot write the CSCA to {}: {e}", path.display());
-        return EXIT_USAGE;
+        return usage_error(format!("cannot write the CSCA to {}: {e}", path.display()));
     }
     if let Some(dir) = &args.dump
         && let Err(e) = passport.document.write_to(dir)
     {
-        eprintln!(
-            "error: cannot write the chip's files to {}: {e}",
+        return usage_error(format!(
+            "cannot write the chip's files to {}: {e}",
             dir.display()
-        );
-        return EXIT_USAGE;
+        ));
     }
+    if args.dump.is_some() && args.vpcd.is_none() {
+        return EXIT_OK;
+    }
+    let vpcd_addr = args.vpcd.as_deref().unwrap_or(DEFAULT_VPCD_ADDR);
     let mrz_line = passport.mrz.lines().join(" ");
     let can = passport.document.security.can.clone();
     let mut chip = passport.chip;
     let verbose = args.verbose;
     let result = vpcd::serve(
-        &args.vpcd,
+        vpcd_addr,
         &mut chip,
         Duration::from_millis(args.reinsert_after_ms),
         || {
@@ -98,7 +104,7 @@ pub fn run(args: &Args) -> u8 {
         Err(e) => {
             eprintln!(
                 "error: cannot serve the card to vpcd at {}: {e}: start pcscd with vsmartcard-vpcd (`.ci/pcsc-up.sh`)",
-                args.vpcd
+                vpcd_addr
             );
             EXIT_READER
         }

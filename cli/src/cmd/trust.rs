@@ -14,7 +14,7 @@ use idproof_core::auth::trust::{
 use idproof_core::report::{CheckStatus, Failure};
 use serde::Serialize;
 
-use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_FAILED, EXIT_OK, usage_error};
 
 /// Arguments of `idproof trust`.
 #[derive(Debug, clap::Args)]
@@ -234,8 +234,7 @@ fn inspect(args: &InspectArgs) -> u8 {
     let loaded = match load(&args.paths, args.trust_unverified_lists) {
         Ok(l) => l,
         Err(LoadError(msg)) => {
-            eprintln!("error: {msg}");
-            return EXIT_USAGE;
+            return usage_error(msg);
         }
     };
     let summary = loaded.store.summary();

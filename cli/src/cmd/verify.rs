@@ -16,7 +16,7 @@ use idproof_core::verify::verify_files;
 use serde::Serialize;
 
 use super::trust::{TrustArgs, TrustBrief};
-use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_FAILED, EXIT_OK, usage_error};
 
 /// Arguments of `idproof verify`.
 #[derive(Debug, clap::Args)]
@@ -108,8 +108,7 @@ fn read_document(paths: &[PathBuf]) -> Result<BTreeMap<LdsFile, (String, Vec<u8>
 pub fn run(args: &Args) -> u8 {
     let at = if let Some(text) = &args.at {
         let Some(t) = Time::parse_iso(text) else {
-            eprintln!("error: --at {text}: expected YYYY-MM-DD");
-            return EXIT_USAGE;
+            return usage_error(format!("--at {text}: expected YYYY-MM-DD"));
         };
         t
     } else {
@@ -118,15 +117,13 @@ pub fn run(args: &Args) -> u8 {
     let files = match read_document(&args.paths) {
         Ok(f) => f,
         Err(msg) => {
-            eprintln!("error: {msg}");
-            return EXIT_USAGE;
+            return usage_error(msg);
         }
     };
     let loaded = match args.trust.load() {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
+            return usage_error(e);
         }
     };
     let bytes: BTreeMap<LdsFile, Vec<u8>> =
