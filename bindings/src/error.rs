@@ -142,9 +142,10 @@ impl From<Error> for IdProofError {
             ErrorCode::AccessDenied => IdProofError::AccessDenied { code, detail },
             ErrorCode::TagLost => IdProofError::TagLost { code, detail },
             ErrorCode::Unsupported => IdProofError::Unsupported { code, detail },
-            ErrorCode::MrzFormat | ErrorCode::MrzCheckDigit | ErrorCode::Usage => {
-                IdProofError::InvalidInput { code, detail }
-            }
+            ErrorCode::MrzFormat
+            | ErrorCode::MrzCheckDigit
+            | ErrorCode::MrzDate
+            | ErrorCode::Usage => IdProofError::InvalidInput { code, detail },
             ErrorCode::Transport => IdProofError::Transport { code, detail },
             // CHIP_PROTOCOL, SECURE_MESSAGING, LDS_FORMAT and any code added later: the chip
             // or its data is at fault.
@@ -229,6 +230,7 @@ mod tests {
         let cases = [
             (ErrorCode::MrzFormat, "InvalidInput"),
             (ErrorCode::MrzCheckDigit, "InvalidInput"),
+            (ErrorCode::MrzDate, "InvalidInput"),
             (ErrorCode::AccessDenied, "AccessDenied"),
             (ErrorCode::ChipProtocol, "Chip"),
             (ErrorCode::SecureMessaging, "Chip"),

@@ -15,6 +15,9 @@ pub enum ErrorCode {
     MrzFormat,
     /// An MRZ check digit does not match its field.
     MrzCheckDigit,
+    /// An MRZ date (birth or expiry) is not a real calendar date, e.g. month 13 or day 32.
+    /// The detail names the field. Added after `MRZ_FORMAT`; before, such dates passed.
+    MrzDate,
     /// The chip refused the access key (BAC/PACE authentication failed).
     AccessDenied,
     /// The chip spoke in a way we could not understand (bad TLV, unexpected status).
@@ -53,6 +56,7 @@ impl ErrorCode {
         match self {
             ErrorCode::MrzFormat => "MRZ_FORMAT",
             ErrorCode::MrzCheckDigit => "MRZ_CHECK_DIGIT",
+            ErrorCode::MrzDate => "MRZ_DATE",
             ErrorCode::AccessDenied => "ACCESS_DENIED",
             ErrorCode::ChipProtocol => "CHIP_PROTOCOL",
             ErrorCode::PaceFailed => "PACE_FAILED",

@@ -360,7 +360,13 @@ proptest! {
                                  alg in proptest::collection::vec(any::<u8>(), 0..40),
                                  sig in proptest::collection::vec(any::<u8>(), 0..200)) {
         prop_assert!(verify(&key, &alg, Some(&alg), b"m", &sig).is_err());
-        prop_assert!(key_description(&key).is_err() || !key.is_empty());
+        // Random bytes are not a SubjectPublicKeyInfo: the error must say the key is at
+        // fault (malformed, or a well-formed SPKI of an unsupported kind), never Ok.
+        let described = key_description(&key);
+        prop_assert!(
+            matches!(described, Err(SignatureError::MalformedKey(_) | SignatureError::UnsupportedKey(_))),
+            "{:?}", described
+        );
     }
 
     /// Mutating one byte of a real EC key, algorithm or signature never panics.

@@ -15,7 +15,7 @@ use idproof_core::flow::{AssuranceLevel, Nonce};
 use idproof_core::report::{CheckStatus, Failure, Verdict};
 use serde::Serialize;
 
-use super::trust::{LoadError, load};
+use super::trust::{LoadError, Remedy, load};
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::output::Human;
 
@@ -133,7 +133,7 @@ fn verify(args: &VerifyArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let loaded = match load(&args.trust, args.trust_unverified_lists) {
+    let loaded = match load(&args.trust, args.trust_unverified_lists, Remedy::TrustFlag) {
         Ok(l) => l,
         Err(LoadError(msg)) => {
             eprintln!("error: --trust {msg}");

@@ -64,10 +64,14 @@ impl Report {
                 code: ErrorCode::MrzFormat,
                 detail: detail.clone(),
             }],
-            Err(other) => vec![Failure {
-                code: ErrorCode::MrzFormat,
-                detail: other.to_string(),
-            }],
+            // MRZ_DATE (detail `birth_date: …`) and any later kind keep their own code.
+            Err(other) => {
+                let error = idproof_core::Error::from(other.clone());
+                vec![Failure {
+                    code: error.code,
+                    detail: error.detail,
+                }]
+            }
         };
         let verdict = if failures.is_empty() {
             "valid"

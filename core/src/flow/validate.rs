@@ -140,6 +140,8 @@ impl ValidationError {
             ValidationError::DocExpired => Code::DocExpired,
             ValidationError::DocDate { .. } => Code::DocDate,
             ValidationError::Mrz(MrzError::CheckDigit { .. }) => Code::MrzCheckDigit,
+            // An impossible date on the scanned MRZ is the flow's date refusal.
+            ValidationError::Mrz(MrzError::Date { .. }) => Code::DocDate,
             ValidationError::Mrz(_) => Code::MrzFormat,
             ValidationError::MrzMismatch { .. } => Code::MrzMismatch,
             ValidationError::NameMismatch => Code::NameMismatch,

@@ -32,6 +32,15 @@ pub enum MrzError {
         /// What is wrong, for a human.
         detail: String,
     },
+    /// A date field is well formed (digits, or `<` for an unknown part) but is not a real
+    /// calendar date: month 13, day 32, 30 February, 29 February of a non-leap year.
+    #[error("impossible date in MRZ: {field}: {detail}")]
+    Date {
+        /// `birth_date` or `expiry_date`.
+        field: CheckedField,
+        /// What is wrong with it, for a human.
+        detail: String,
+    },
     /// The MRZ is well formed but these check digits do not match their fields (most often
     /// an OCR misread). Remedy: re-scan or correct the named fields.
     #[error("wrong MRZ check digit for {}", field_list(.fields))]
@@ -53,6 +62,9 @@ impl From<MrzError> for Error {
     fn from(e: MrzError) -> Self {
         match e {
             MrzError::Format { detail } => Error::new(ErrorCode::MrzFormat, detail),
+            MrzError::Date { field, detail } => {
+                Error::new(ErrorCode::MrzDate, format!("{field}: {detail}"))
+            }
             MrzError::CheckDigit { fields } => {
                 Error::new(ErrorCode::MrzCheckDigit, field_list(&fields))
             }

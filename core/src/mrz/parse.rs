@@ -2,7 +2,8 @@
 //!
 //! Parsing separates two kinds of trouble. Text that is not an MRZ at all (wrong line count
 //! or length, lower case, characters outside `A-Z0-9<`, a letter in a date, an unknown sex
-//! code) is rejected with [`MrzError::Format`]. A well-formed MRZ whose check digits do not
+//! code) is rejected with [`MrzError::Format`]; a date that is not a real calendar date
+//! (month 13, day 32, 29 February of a non-leap year) with [`MrzError::Date`]. A well-formed MRZ whose check digits do not
 //! add up still parses, so callers can show the fields *and* name each bad check digit
 //! ([`Mrz::check_digit_failures`]); [`Mrz::validate`] turns those into an error.
 
@@ -380,23 +381,103 @@ fn validate_document_code(code: &str) -> Result<(), MrzError> {
     }
 }
 
+/// A birth date: `YYMMDD` digits, where ICAO 9303-3 lets an unknown part be fillers: an
+/// unknown day is `<<`, an unknown month and day `<<<<`, a wholly unknown date `<<<<<<`
+/// (each pair is either two digits or `<<`). The known parts must form a real date.
 fn validate_birth_date(date: &str) -> Result<(), MrzError> {
-    if date.bytes().all(|b| b.is_ascii_digit() || b == b'<') {
-        Ok(())
-    } else {
-        Err(format_error(format!(
+    if !date.bytes().all(|b| b.is_ascii_digit() || b == b'<') {
+        return Err(format_error(format!(
             "birth date {date:?} must be YYMMDD digits (< only for an unknown part)"
-        )))
+        )));
+    }
+    let pairs = date_pairs(date);
+    let [year, month, day] = pairs;
+    // Unknown parts are a suffix: an unknown month has an unknown day, an unknown year
+    // unknown month and day (74<<<<, 7408<<, <<<<<<; never 74<<12).
+    let known = |p: Pair| matches!(p, Pair::Known(_));
+    let suffix_ok = (known(month) || !known(day)) && (known(year) || !known(month));
+    if !suffix_ok || pairs.contains(&Pair::Mixed) {
+        return Err(format_error(format!(
+            "birth date {date:?}: YY, MM and DD must each be two digits or << (unknown), \
+             unknown parts last"
+        )));
+    }
+    check_calendar(CheckedField::BirthDate, date, year, month, day)
+}
+
+/// An expiry date: `YYMMDD` digits only (a document always has a known expiry), and a real
+/// calendar date.
+fn validate_expiry_date(date: &str) -> Result<(), MrzError> {
+    if !date.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format_error(format!(
+            "expiry date {date:?} must be YYMMDD digits"
+        )));
+    }
+    let [year, month, day] = date_pairs(date);
+    check_calendar(CheckedField::ExpiryDate, date, year, month, day)
+}
+
+/// One two-character part of a `YYMMDD` date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pair {
+    /// Two digits, as a number 0..=99.
+    Known(u8),
+    /// `<<`: unknown.
+    Unknown,
+    /// One digit and one `<`: not allowed.
+    Mixed,
+}
+
+/// Splits a six-character date (digits and `<` only, checked by the caller) into YY, MM, DD.
+fn date_pairs(date: &str) -> [Pair; 3] {
+    let pair = |i: usize| match date.as_bytes().get(i..i + 2) {
+        Some([a, b]) if a.is_ascii_digit() && b.is_ascii_digit() => {
+            Pair::Known((a - b'0') * 10 + (b - b'0'))
+        }
+        Some(b"<<") => Pair::Unknown,
+        _ => Pair::Mixed,
+    };
+    [pair(0), pair(2), pair(4)]
+}
+
+/// Checks the known parts of a date against the calendar: month 01-12, day 01 up to the
+/// month's length. YYMMDD does not say the century, so 29 February is accepted when the
+/// year is a leap year in either century (YY % 4 == 0: 2000 is a leap year, so `00` is too);
+/// with an unknown year or month the longest possible month is assumed.
+fn check_calendar(
+    field: CheckedField,
+    date: &str,
+    year: Pair,
+    month: Pair,
+    day: Pair,
+) -> Result<(), MrzError> {
+    let date_error = |detail: String| MrzError::Date {
+        field,
+        detail: format!("{date:?} is not a real date: {detail}"),
+    };
+    let max_day = match month {
+        Pair::Known(m @ 1..=12) => days_in_month(m, year),
+        Pair::Known(m) => return Err(date_error(format!("month {m:02} is not 01-12"))),
+        _ => 31,
+    };
+    match day {
+        Pair::Known(d) if d == 0 || d > max_day => Err(date_error(format!(
+            "day {d:02} is not 01-{max_day:02} for this month"
+        ))),
+        _ => Ok(()),
     }
 }
 
-fn validate_expiry_date(date: &str) -> Result<(), MrzError> {
-    if date.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(format_error(format!(
-            "expiry date {date:?} must be YYMMDD digits"
-        )))
+/// Days in month `month` (1-12) of a two-digit year; February has 29 when the year may be
+/// a leap year in either century, or when the year is unknown.
+fn days_in_month(month: u8, year: Pair) -> u8 {
+    match month {
+        2 => match year {
+            Pair::Known(y) if y % 4 != 0 => 28,
+            _ => 29,
+        },
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
 }
 
