@@ -52,7 +52,7 @@ pub fn parse(text: &str) -> LdifContent {
         };
         if attr.eq_ignore_ascii_case("dn") {
             out.entries += 1;
-            dn = value.trim().to_owned();
+            value.trim().clone_into(&mut dn);
             continue;
         }
         let Some(b64) = value.strip_prefix(':') else {
