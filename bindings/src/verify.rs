@@ -162,19 +162,6 @@ impl From<report::Report> for VerificationReport {
     }
 }
 
-/// Every check name of the core, to read `Check.name` back.
-const CHECK_NAMES: [report::CheckName; 9] = [
-    report::CheckName::SodSignature,
-    report::CheckName::DscChain,
-    report::CheckName::Revocation,
-    report::CheckName::DgHashes,
-    report::CheckName::ComConsistency,
-    report::CheckName::Mrz,
-    report::CheckName::Dg1MrzMatch,
-    report::CheckName::ChipAuthentication,
-    report::CheckName::ActiveAuthentication,
-];
-
 impl TryFrom<VerificationReport> for report::Report {
     type Error = IdProofError;
 
@@ -186,7 +173,7 @@ impl TryFrom<VerificationReport> for report::Report {
             .checks
             .into_iter()
             .map(|c| {
-                let name = CHECK_NAMES
+                let name = report::CheckName::ALL
                     .into_iter()
                     .find(|n| n.as_str() == c.name)
                     .ok_or_else(|| {
@@ -227,9 +214,10 @@ pub(crate) fn time_at(at_unix_seconds: i64) -> Result<Time, IdProofError> {
 /// 1970-01-01T00:00:00Z, e.g. `Instant.now().epochSecond` / `Date().timeIntervalSince1970`):
 /// certificates are judged at the SOD's signingTime, and at this moment when it has none.
 /// `access_mrz` is the MRZ the chip was opened with (its lines), or `None` after typed fields or
-/// a CAN. The verdict is `Authentic` only when the SOD signature, the chain to a trusted CSCA
-/// and the data-group hashes passed (and DG1 matched the access MRZ, when one was given), and
-/// nothing failed; check `chip_authentication` and `active_authentication` for anti-cloning.
+/// a CAN. The verdict is `Authentic` only when the SOD signature, the chain to a trusted CSCA,
+/// the data-group hashes and `mrz` (DG1 present, its check digits valid) passed (and DG1
+/// matched the access MRZ, when one was given), and nothing failed (`lds_parse` fails for a
+/// file that does not parse); check `chip_authentication` and `active_authentication` for anti-cloning.
 /// Throws `InvalidInput` (`USAGE`, `MRZ_FORMAT`) for a malformed MRZ, a file name in
 /// `document.files` that is not an LDS file, an Active Authentication challenge that is not 8
 /// bytes, or a time outside years 1–9999.
@@ -340,7 +328,7 @@ mod tests {
             report::Report::try_from(unknown).unwrap_err().code(),
             "USAGE"
         );
-        for name in CHECK_NAMES {
+        for name in report::CheckName::ALL {
             assert!(
                 report::Report::try_from(VerificationReport {
                     verdict: Verdict::Incomplete,

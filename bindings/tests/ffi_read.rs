@@ -109,6 +109,9 @@ fn a_document_record_round_trips_to_the_core() {
     bad.files.insert("DG99".into(), vec![0x61, 0x00]);
     assert_eq!(verify_read(bad, None).unwrap_err().code(), "USAGE");
     let report = verify_read(doc, None).expect("verify");
+    // Without an access MRZ, `mrz` checks DG1's own check digits (issue 13 item 2).
     let mrz = report.checks.iter().find(|c| c.name == "mrz");
-    assert_eq!(mrz.map(|c| c.status), Some(CheckStatus::NotPerformed));
+    assert_eq!(mrz.map(|c| c.status), Some(CheckStatus::Passed));
+    let dg1_match = report.checks.iter().find(|c| c.name == "dg1_mrz_match");
+    assert_eq!(dg1_match.map(|c| c.status), Some(CheckStatus::NotPerformed));
 }

@@ -135,7 +135,8 @@ fn specimen_demo_reads_the_passport_and_reports() {
             "mrz",
             "dg1_mrz_match",
             "chip_authentication",
-            "active_authentication"
+            "active_authentication",
+            "lds_parse",
         ]
     );
     let status = |name: &str| {

@@ -40,7 +40,7 @@ fn s(p: &Path) -> String {
     p.display().to_string()
 }
 
-const CHECK_NAMES: [&str; 9] = [
+const CHECK_NAMES: [&str; 10] = [
     "sod_signature",
     "dsc_chain",
     "revocation",
@@ -50,6 +50,7 @@ const CHECK_NAMES: [&str; 9] = [
     "dg1_mrz_match",
     "chip_authentication",
     "active_authentication",
+    "lds_parse",
 ];
 
 #[test]
@@ -163,7 +164,12 @@ fn bad_files_exit_2_with_one_line() {
         let err = stderr(&out);
         assert_eq!(err.trim().lines().count(), 1, "{err}");
         assert!(err.starts_with("error: "), "{err}");
-        assert!(out.stdout.is_empty());
+        // Under --json a usage error is also the one JSON object on stdout (issue 13 item 10).
+        let v = json_of(&out);
+        assert_eq!(v["verdict"], "error", "{v}");
+        assert_eq!(v["error"]["code"], "USAGE", "{v}");
+        let message = v["error"]["message"].as_str().unwrap();
+        assert_eq!(format!("error: {message}"), err.trim(), "{v}");
     }
     let good = data("lds/bsi-tr03105_EF_SOD.bin");
     let out = idproof(&["verify", &good, "--at", "yesterday"]);
@@ -298,4 +304,99 @@ fn deviation_lists_are_inspected_and_annotate_verify() {
             .unwrap()
             .contains("known bad DG2 hash")
     );
+}
+
+/// Issue 13 item 1: a dump without DG1, or whose DG1 does not start with its tag, is never
+/// `authentic`: without DG1 the verdict is `incomplete` (exit 1) and says DG1 was not given;
+/// a corrupt DG1.bin named on the command line is unusable input (exit 2).
+#[test]
+fn a_dump_without_a_readable_dg1_is_never_authentic() {
+    let dir = specimen_dump("no-dg1");
+    std::fs::remove_file(dir.join("DG1.bin")).unwrap();
+    let csca = s(&dir.join("csca.der"));
+    let out = idproof(&[
+        "verify",
+        &s(&dir),
+        "--trust",
+        &csca,
+        "--at",
+        "2025-01-01",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json_of(&out);
+    assert_eq!(v["verdict"], "incomplete");
+    let mrz = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "mrz")
+        .unwrap();
+    assert_eq!(mrz["status"], "not_performed");
+    assert!(
+        mrz["detail"]
+            .as_str()
+            .unwrap()
+            .contains("DG1 was not given"),
+        "{mrz}"
+    );
+
+    let dir = specimen_dump("bad-dg1");
+    let dg1 = dir.join("DG1.bin");
+    let mut bytes = std::fs::read(&dg1).unwrap();
+    bytes[0] ^= 0xFF;
+    std::fs::write(&dg1, &bytes).unwrap();
+    let out = idproof(&[
+        "verify",
+        &s(&dir),
+        "--trust",
+        &csca,
+        "--at",
+        "2025-01-01",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("DG1"), "{}", stderr(&out));
+}
+
+/// Issue 13 item 5: `verify --mrz` gives the MRZ the chip was opened with, so
+/// `dg1_mrz_match` is performed offline; another document's MRZ fails it.
+#[test]
+fn verify_with_the_access_mrz_compares_it_with_dg1() {
+    let dir = specimen_dump("with-mrz");
+    let csca = s(&dir.join("csca.der"));
+    let run = |lines: [&str; 2]| {
+        let out = idproof(&[
+            "verify",
+            &s(&dir),
+            "--trust",
+            &csca,
+            "--at",
+            "2025-01-01",
+            "--json",
+            "--mrz",
+            lines[0],
+            lines[1],
+        ]);
+        (out.status.code(), json_of(&out))
+    };
+    let specimen = DocumentBuilder::specimen().build().unwrap();
+    let lines = specimen.mrz_lines;
+    let (code, v) = run([&lines[0], &lines[1]]);
+    assert_eq!(code, Some(0), "{v}");
+    let check = |v: &serde_json::Value, name: &str| {
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(check(&v, "dg1_mrz_match"), "passed");
+    // ICAO 9303-4's worked example: the same person, the 2012 expiry.
+    let other = "L898902C36UTO7408122F1204159ZE184226B<<<<<10";
+    let (code, v) = run([&lines[0], other]);
+    assert_eq!(code, Some(1), "{v}");
+    assert_eq!(check(&v, "dg1_mrz_match"), "failed");
 }

@@ -369,9 +369,18 @@ fn signer_info<'a>(si: &Tlv<'a>) -> Result<SignerInfo<'a>, CmsError> {
     })
 }
 
+/// One entry of a master list's `certList`: a certificate's DER (not yet parsed as one), or
+/// why the entry is not a certificate at all.
+pub type MasterListEntry<'a> = Result<&'a [u8], String>;
+
 /// A CSCA master list's content (`CscaMasterList ::= SEQUENCE { version, certList SET OF
-/// Certificate }`): the DER of each certificate.
-pub fn master_list_certificates(e_content: &[u8]) -> Result<Vec<&[u8]>, CmsError> {
+/// Certificate }`): each entry of certList, judged on its own.
+///
+/// The list's signature covers these bytes, so one odd entry must not cost the others: an
+/// element that is not a SEQUENCE is an `Err` entry, and when the SET can no longer be
+/// framed (garbage where an element should start) the rest of it is one `Err` entry. Only
+/// a content that is not a CscaMasterList at all (no version, no SET) is an error.
+pub fn master_list_certificates(e_content: &[u8]) -> Result<Vec<MasterListEntry<'_>>, CmsError> {
     let ml = parse_der_or_ber(e_content)?.expect(tag::SEQUENCE, "CscaMasterList")?;
     let mut f = Fields::new(&ml);
     let version = f.next("version")?.small_uint()?;
@@ -383,13 +392,30 @@ pub fn master_list_certificates(e_content: &[u8]) -> Result<Vec<&[u8]>, CmsError
     }
     let list = f.next_tagged(tag::SET, "certList")?;
     f.end()?;
-    Ok(list
-        .children()
-        .map(|c| {
-            c.and_then(|c| c.expect(tag::SEQUENCE, "Certificate"))
-                .map(|c| c.raw)
-        })
-        .collect::<Result<Vec<_>, _>>()?)
+    Ok(set_entries(&list, "Certificate"))
+}
+
+/// The elements of a SET OF SEQUENCE one by one: the DER of each SEQUENCE, an `Err` for each
+/// element of another tag, and a final `Err` for bytes that cannot be framed.
+pub(crate) fn set_entries<'a>(set: &Tlv<'a>, what: &str) -> Vec<Result<&'a [u8], String>> {
+    let mut out = Vec::new();
+    for element in set.children() {
+        match element {
+            Ok(e) if e.tag == tag::SEQUENCE => out.push(Ok(e.raw)),
+            Ok(e) => out.push(Err(format!(
+                "not a {what}: tag {:#04x} ({} bytes)",
+                e.tag,
+                e.raw.len()
+            ))),
+            Err(e) => {
+                out.push(Err(format!(
+                    "the rest of the list cannot be read as {what} elements: {e}"
+                )));
+                break;
+            }
+        }
+    }
+    out
 }
 
 fn parse_der_or_ber(bytes: &[u8]) -> Result<Tlv<'_>, Asn1Error> {

@@ -20,7 +20,8 @@ pub enum CheckName {
     DgHashes,
     /// EF.COM's data-group list agrees with EF.SOD.
     ComConsistency,
-    /// The MRZ used for access is well formed with valid check digits.
+    /// DG1's MRZ (and the MRZ used for access, when given) has valid check digits; passes only
+    /// on DG1's MRZ.
     Mrz,
     /// DG1 holds the same MRZ that was used for access.
     Dg1MrzMatch,
@@ -28,9 +29,26 @@ pub enum CheckName {
     ChipAuthentication,
     /// Active authentication proved the chip holds the DG15 key.
     ActiveAuthentication,
+    /// Every LDS file read or given (other than EF.SOD) parses (`LDS_FORMAT` names the one
+    /// that does not).
+    LdsParse,
 }
 
 impl CheckName {
+    /// Every check name, in report order (front ends read names back with it, never a copy).
+    pub const ALL: [CheckName; 10] = [
+        CheckName::SodSignature,
+        CheckName::DscChain,
+        CheckName::Revocation,
+        CheckName::DgHashes,
+        CheckName::ComConsistency,
+        CheckName::Mrz,
+        CheckName::Dg1MrzMatch,
+        CheckName::ChipAuthentication,
+        CheckName::ActiveAuthentication,
+        CheckName::LdsParse,
+    ];
+
     /// The stable name, e.g. `"sod_signature"`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -43,6 +61,7 @@ impl CheckName {
             CheckName::Dg1MrzMatch => "dg1_mrz_match",
             CheckName::ChipAuthentication => "chip_authentication",
             CheckName::ActiveAuthentication => "active_authentication",
+            CheckName::LdsParse => "lds_parse",
         }
     }
 }
@@ -146,34 +165,34 @@ pub enum Verdict {
     Incomplete,
 }
 
-/// Checks that must all pass for a document to be called authentic.
+/// Checks that must all pass for a document to be called authentic. `mrz` passes only on
+/// DG1's own MRZ, so with `dg_hashes` it means DG1 was present, parsed and hashed.
 const REQUIRED_FOR_AUTHENTIC: [CheckName; 4] = [
     CheckName::SodSignature,
     CheckName::DscChain,
     CheckName::DgHashes,
-    CheckName::Dg1MrzMatch,
+    CheckName::Mrz,
 ];
 
 impl Verdict {
-    /// The one rule: any failure → `Failed`; all of SOD signature, chain, hashes and DG1 = MRZ
-    /// passed → `Authentic`; otherwise `Incomplete`.
+    /// The one rule: any failure → `Failed`; all of SOD signature, chain, hashes and `mrz`
+    /// (DG1's check digits, so DG1 present and hashed) passed, and `dg1_mrz_match` passed or
+    /// `not_performed` → `Authentic`; otherwise `Incomplete`.
     ///
-    /// DG1 = MRZ binds the chip to the MRZ used to open it. When no MRZ was used (the `mrz`
-    /// check is `not_performed`: CAN access, or offline verification of dumped files), there is
-    /// nothing to bind to and `dg1_mrz_match` being `not_performed` does not block `Authentic`;
-    /// whenever an MRZ was given, it must have passed.
+    /// DG1 = MRZ binds the chip to the MRZ used to open it. When no MRZ was used (CAN access,
+    /// or offline verification of dumped files without `--mrz`), there is nothing to bind to and
+    /// `dg1_mrz_match` is `not_performed`; whenever an MRZ was given and DG1 is there, the
+    /// comparison runs and a difference fails.
     pub fn from_checks(checks: &[Check]) -> Self {
         if checks.iter().any(|c| c.status == CheckStatus::Failed) {
             return Verdict::Failed;
         }
-        let status = |name: CheckName| checks.iter().find(|c| c.name == name).map(|c| c.status);
-        let passed = |name: CheckName| status(name) == Some(CheckStatus::Passed);
-        let no_access_mrz = status(CheckName::Mrz) == Some(CheckStatus::NotPerformed)
-            && status(CheckName::Dg1MrzMatch) == Some(CheckStatus::NotPerformed);
-        if REQUIRED_FOR_AUTHENTIC
-            .iter()
-            .all(|n| passed(*n) || (*n == CheckName::Dg1MrzMatch && no_access_mrz))
-        {
+        let passed = |name: CheckName| {
+            checks
+                .iter()
+                .any(|c| c.name == name && c.status == CheckStatus::Passed)
+        };
+        if REQUIRED_FOR_AUTHENTIC.iter().all(|n| passed(*n)) {
             Verdict::Authentic
         } else {
             Verdict::Incomplete
@@ -261,17 +280,13 @@ mod tests {
     }
 
     #[test]
-    fn without_an_access_mrz_pa_alone_decides() {
-        let mut checks: Vec<Check> = all_pa_passed()
-            .into_iter()
-            .filter(|c| c.name != CheckName::Dg1MrzMatch)
-            .collect();
-        checks.push(Check::not_performed(CheckName::Mrz, "no MRZ"));
+    fn without_an_access_mrz_pa_and_dg1_decide() {
+        let mut checks = all_pa_passed();
         checks.push(Check::not_performed(CheckName::Dg1MrzMatch, "no MRZ"));
         assert_eq!(Verdict::from_checks(&checks), Verdict::Authentic);
-        // An MRZ was given but DG1 was not compared: not authentic.
+        // DG1 not given: its check digits were not checked, so not authentic.
         checks.retain(|c| c.name != CheckName::Mrz);
-        checks.push(Check::passed(CheckName::Mrz));
+        checks.push(Check::not_performed(CheckName::Mrz, "DG1 was not given"));
         assert_eq!(Verdict::from_checks(&checks), Verdict::Incomplete);
     }
 

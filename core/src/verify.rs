@@ -93,16 +93,28 @@ fn verify_all(
         .iter()
         .any(|c| c.name == CheckName::DgHashes && c.status == CheckStatus::Passed);
     let dg15_proven = pa_proves_data_groups(&checks);
-    checks.push(mrz_check(access_mrz));
+    checks.push(mrz_check(files, access_mrz));
     checks.push(dg1_matches_mrz(files, access_mrz));
+    let signed = pa.signed_dgs.as_ref();
     checks.push(match evidence {
         Some(evidence) => chip_authentication_check(files, evidence, trust, at, hashes_passed),
-        None => anti_clone_check(files, CheckName::ChipAuthentication, DataGroup::DG14),
+        None => anti_clone_check(
+            files,
+            signed,
+            CheckName::ChipAuthentication,
+            DataGroup::DG14,
+        ),
     });
     checks.push(match aa {
-        None => anti_clone_check(files, CheckName::ActiveAuthentication, DataGroup::DG15),
+        None => anti_clone_check(
+            files,
+            signed,
+            CheckName::ActiveAuthentication,
+            DataGroup::DG15,
+        ),
         Some(exchange) => active_authentication(files, exchange, dg15_proven),
     });
+    checks.push(lds_parse_check(files));
     apply_deviations(&mut checks, files, trust, &pa);
     Report::from_checks(checks)
 }
@@ -115,6 +127,9 @@ struct PaFacts {
     signing_time: Option<Time>,
     /// Data groups whose hash differs from EF.SOD's.
     failed_dgs: Vec<DataGroup>,
+    /// The data groups EF.SOD hashes, when its security object parsed: what the document
+    /// has, whether or not each was given.
+    signed_dgs: Option<BTreeSet<DataGroup>>,
 }
 
 /// Annotates the checks with the issuing State's deviations that match the document.
@@ -197,9 +212,11 @@ fn passive_authentication(
         dsc: pa.signer.signer.clone(),
         signing_time: pa.signer.signing_time,
         failed_dgs: Vec::new(),
+        signed_dgs: None,
     };
     match so {
         Ok(Some(so)) => {
+            facts.signed_dgs = Some(so.data_group_hashes.keys().copied().collect());
             let (check, failed) = dg_hashes(files, &so);
             checks.push(check);
             facts.failed_dgs = failed;
@@ -361,24 +378,84 @@ fn com_consistency(files: &BTreeMap<LdsFile, Vec<u8>>, so: &LdsSecurityObject) -
     Check::failed(CheckName::ComConsistency, PA_COM, parts.join("; "))
 }
 
-fn mrz_check(access_mrz: Option<&Mrz>) -> Check {
-    match access_mrz {
-        None => Check::not_performed(CheckName::Mrz, "no full MRZ was given for access"),
-        Some(mrz) if mrz.is_valid() => Check::passed(CheckName::Mrz),
-        Some(mrz) => {
-            let fields: Vec<&str> = mrz
-                .check_digit_failures()
-                .iter()
-                .map(|f| f.field.as_str())
-                .collect();
-            Check::failed(CheckName::Mrz, "MRZ_CHECK_DIGIT", fields.join(", "))
+/// Failure code: a check digit of an MRZ (DG1's or the access MRZ) is wrong.
+pub const MRZ_CHECK_DIGIT: &str = "MRZ_CHECK_DIGIT";
+
+/// DG1's MRZ as text that parsed, or why not (`None` when DG1 was not given).
+fn dg1_mrz(files: &BTreeMap<LdsFile, Vec<u8>>) -> Option<Result<Mrz, String>> {
+    let raw = files.get(&LdsFile::Dg(DataGroup::DG1))?;
+    Some(
+        Dg1::parse(raw)
+            .map_err(|e| format!("DG1 does not parse: {e}"))
+            .and_then(|dg1| {
+                Mrz::parse(dg1.mrz_text()).map_err(|e| format!("DG1's MRZ does not parse: {e}"))
+            }),
+    )
+}
+
+/// The fields whose check digit is wrong, comma-separated (`document_number, composite`).
+fn bad_check_digits(mrz: &Mrz) -> String {
+    mrz.check_digit_failures()
+        .iter()
+        .map(|f| f.field.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The `mrz` check: DG1's own check digits, always (DG1 holds the whole MRZ, and it is what
+/// EF.SOD signs), and the access MRZ's when one was given that differs from DG1's. It passes
+/// only on DG1's MRZ, so [`Verdict::from_checks`](crate::report::Verdict::from_checks)
+/// requiring it is what makes `authentic` need DG1 present (and, with `dg_hashes`, hashed).
+/// The detail says which MRZ was checked.
+fn mrz_check(files: &BTreeMap<LdsFile, Vec<u8>>, access_mrz: Option<&Mrz>) -> Check {
+    const NAME: CheckName = CheckName::Mrz;
+    let access_failed = access_mrz.filter(|m| !m.is_valid()).map(|m| {
+        Check::failed(
+            NAME,
+            MRZ_CHECK_DIGIT,
+            format!("the access MRZ: {}", bad_check_digits(m)),
+        )
+    });
+    let dg1 = match dg1_mrz(files) {
+        None => {
+            return access_failed.unwrap_or_else(|| {
+                Check::not_performed(
+                    NAME,
+                    "DG1 was not given: the MRZ the chip signs could not be checked",
+                )
+            });
         }
+        Some(Err(why)) => {
+            return access_failed
+                .unwrap_or_else(|| Check::not_performed(NAME, format!("{why} (see lds_parse)")));
+        }
+        Some(Ok(dg1)) => dg1,
+    };
+    if !dg1.is_valid() {
+        return Check::failed(
+            NAME,
+            MRZ_CHECK_DIGIT,
+            format!("DG1's MRZ: {}", bad_check_digits(&dg1)),
+        );
+    }
+    match access_mrz {
+        Some(access) if access.lines() != dg1.lines() => access_failed.unwrap_or_else(|| {
+            Check::passed_with(NAME, "DG1's MRZ and the access MRZ: check digits valid")
+        }),
+        Some(_) => Check::passed_with(
+            NAME,
+            "DG1's MRZ (the same as the access MRZ): check digits valid",
+        ),
+        None => Check::passed_with(NAME, "DG1's MRZ: check digits valid"),
     }
 }
 
 fn dg1_matches_mrz(files: &BTreeMap<LdsFile, Vec<u8>>, access_mrz: Option<&Mrz>) -> Check {
     let Some(mrz) = access_mrz else {
-        return Check::not_performed(CheckName::Dg1MrzMatch, "no full MRZ was given for access");
+        return Check::not_performed(
+            CheckName::Dg1MrzMatch,
+            "no MRZ used to open the chip was given, so there is none to compare DG1 with",
+        );
     };
     let Some(raw) = files.get(&LdsFile::Dg(DataGroup::DG1)) else {
         return Check::not_performed(CheckName::Dg1MrzMatch, "DG1 was not read");
@@ -397,16 +474,54 @@ fn dg1_matches_mrz(files: &BTreeMap<LdsFile, Vec<u8>>, access_mrz: Option<&Mrz>)
     }
 }
 
-fn anti_clone_check(files: &BTreeMap<LdsFile, Vec<u8>>, name: CheckName, dg: DataGroup) -> Check {
-    if files.contains_key(&LdsFile::Dg(dg)) {
-        Check::not_performed(
-            name,
-            format!(
-                "the document has {dg}; this verification does not run the protocol (it needs the live chip)"
-            ),
+/// The offline anti-clone check: never run, and the reason says whether the document has
+/// `dg` — given, listed in EF.SOD but not given, or not in EF.SOD at all.
+fn anti_clone_check(
+    files: &BTreeMap<LdsFile, Vec<u8>>,
+    signed: Option<&BTreeSet<DataGroup>>,
+    name: CheckName,
+    dg: DataGroup,
+) -> Check {
+    let why = if files.contains_key(&LdsFile::Dg(dg)) {
+        format!(
+            "the document has {dg}; this verification does not run the protocol (it needs the live chip)"
         )
     } else {
-        Check::not_performed(name, format!("the document has no {dg}"))
+        match signed {
+            Some(signed) if signed.contains(&dg) => {
+                format!("{dg} is listed in EF.SOD but was not given")
+            }
+            Some(_) => format!("the document has no {dg} (EF.SOD lists none)"),
+            None => format!("{dg} was not given"),
+        }
+    };
+    Check::not_performed(name, why)
+}
+
+/// The `lds_parse` check: every LDS file given other than EF.SOD (which `sod_signature`
+/// judges) parses. A signed file that does not parse would otherwise vanish from what
+/// front ends show (a face image or DG11 name silently absent): here it fails with
+/// `LDS_FORMAT`, naming the file and the reason.
+fn lds_parse_check(files: &BTreeMap<LdsFile, Vec<u8>>) -> Check {
+    const NAME: CheckName = CheckName::LdsParse;
+    let mut parsed = Vec::new();
+    let mut problems = Vec::new();
+    for (file, raw) in files {
+        if matches!(file, LdsFile::Sod) {
+            continue;
+        }
+        match crate::lds::parse_file(*file, raw) {
+            Ok(_) => parsed.push(file.name()),
+            Err(crate::lds::LdsError::NotLds(_)) => {}
+            Err(e) => problems.push(format!("{}: {e}", file.name())),
+        }
+    }
+    if !problems.is_empty() {
+        Check::failed(NAME, ErrorCode::LdsFormat.as_str(), problems.join("; "))
+    } else if parsed.is_empty() {
+        Check::not_performed(NAME, "no LDS file besides EF.SOD was given")
+    } else {
+        Check::passed_with(NAME, format!("{} parse", parsed.join(", ")))
     }
 }
 

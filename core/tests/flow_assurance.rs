@@ -179,7 +179,10 @@ fn every_unmet_condition_is_listed() {
 fn input_from_todays_core_report_fails_closed() {
     // The real verifier today: PA not performed, anti-clone not performed.
     let mrz = Mrz::parse(&passport()).unwrap();
-    let doc = document(&passport(), true);
+    let mut doc = document(&passport(), true);
+    // The stub DG2 and DG15 do not parse, which fails `lds_parse` (issue 13 item 11); keep
+    // the files that parse, so what is left is "no EF.SOD": PA not performed.
+    doc.files.retain(|f, _| *f == LdsFile::Dg(DataGroup::DG1));
     let report = verify_read(&doc, Some(&mrz));
     let input = AssuranceInput::from_read(&report, &doc, true, Some(face_ok()));
     assert_eq!(input.passive_authentication, Outcome::NotPerformed);

@@ -77,7 +77,7 @@ fn td1(birth: &str, expiry: &str) -> Vec<String> {
 /// Whether `YYMMDD` is a real date for some century (19YY or 20YY), by the Gregorian rule
 /// written out independently of the parser.
 fn is_real_date(yy: u32, mm: u32, dd: u32) -> bool {
-    let leap = |y: u32| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let leap = |y: u32| (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     let days = |y: u32| match mm {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,

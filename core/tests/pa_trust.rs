@@ -292,3 +292,133 @@ fn revocation_without_a_crl_is_not_performed() {
     );
     assert_eq!(step.status, CheckStatus::NotPerformed);
 }
+
+/// Where each certList entry of a master list sits in the file: (offset, length).
+fn master_list_entries(ml: &[u8]) -> Vec<(usize, usize)> {
+    use idproof_core::cms::{SignedData, master_list_certificates};
+    use std::borrow::Cow;
+    let sd = SignedData::parse(ml).unwrap();
+    let Some(Cow::Borrowed(content)) = sd.e_content else {
+        panic!("the master list's eContent is not a slice of the file");
+    };
+    master_list_certificates(content)
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            let e = e.unwrap();
+            (e.as_ptr() as usize - ml.as_ptr() as usize, e.len())
+        })
+        .collect()
+}
+
+/// The offset of `pattern` inside `ml[range]`, relative to the file.
+fn find_in(ml: &[u8], (off, len): (usize, usize), pattern: &[u8]) -> Option<usize> {
+    ml[off..off + len]
+        .windows(pattern.len())
+        .position(|w| w == pattern)
+        .map(|p| off + p)
+}
+
+/// The key identifier's own OCTET STRING (SKI) or `[0]` keyIdentifier (AKI) length byte
+/// after the extension OID `oid`: `04 14` / `80 14` within the next few bytes.
+fn key_id_length_byte(ml: &[u8], entry: (usize, usize), oid: &[u8], inner: u8) -> Option<usize> {
+    let at = find_in(ml, entry, oid)?;
+    (at + oid.len()..at + oid.len() + 12)
+        .find(|&i| ml[i] == inner && ml[i + 1] == 0x14)
+        .map(|i| i + 1)
+}
+
+/// Issue 13 item 4: a real national master list (NL, 411 CSCAs) with broken entries of
+/// several kinds, edited in place so the list keeps its shape: each entry is judged on its
+/// own. Unreadable key identifiers (the real case: "length too long") are treated as absent
+/// and noted, the certificate loads; an element that is not a certificate and a certificate
+/// whose TBSCertificate does not parse are refused by position; the other entries load.
+/// (The edits break the list's signature, so the list is taken as is: the signature is
+/// judged over the raw bytes before any entry is looked at, `master_list_is_refused_…`.)
+#[test]
+fn broken_master_list_entries_are_judged_one_by_one() {
+    const SKI: &[u8] = &[0x06, 0x03, 0x55, 0x1d, 0x0e];
+    const AKI: &[u8] = &[0x06, 0x03, 0x55, 0x1d, 0x23];
+    let original = data("pki/master-lists/NL_ML_2026-07-22.ml");
+    let entries = master_list_entries(&original);
+    assert_eq!(entries.len(), 411);
+    let with_ski: Vec<usize> = (0..entries.len())
+        .filter(|&i| key_id_length_byte(&original, entries[i], SKI, 0x04).is_some())
+        .collect();
+    let with_aki: Vec<usize> = (0..entries.len())
+        .filter(|&i| key_id_length_byte(&original, entries[i], AKI, 0x80).is_some())
+        .filter(|i| !with_ski[..1].contains(i))
+        .collect();
+    let (ski_victim, aki_victim) = (with_ski[0], with_aki[0]);
+    let not_a_cert = (0..entries.len())
+        .find(|i| ![ski_victim, aki_victim].contains(i))
+        .unwrap();
+    let bad_tbs = (not_a_cert + 1..entries.len())
+        .find(|i| ![ski_victim, aki_victim].contains(i))
+        .unwrap();
+
+    let mut ml = original.clone();
+    // "length too long": a long-form length claiming 4 more bytes where 20 were.
+    ml[key_id_length_byte(&original, entries[ski_victim], SKI, 0x04).unwrap()] = 0x84;
+    ml[key_id_length_byte(&original, entries[aki_victim], AKI, 0x80).unwrap()] = 0x84;
+    // An element of the SET that is an OCTET STRING, not a Certificate.
+    ml[entries[not_a_cert].0] = 0x04;
+    // A certificate whose TBSCertificate is a SET: the certificate does not parse.
+    let tbs = entries[bad_tbs].0 + 4;
+    assert_eq!(original[tbs], 0x30);
+    ml[tbs] = 0x31;
+
+    let mut trust = TrustStore::new();
+    let report = trust
+        .add_master_list(&ml, MasterListPolicy::TrustAsIs, "broken.ml")
+        .unwrap_or_else(|e| panic!("one bad entry refused the whole list: {e}"));
+    let refused: Vec<&str> = report.refused.iter().map(|r| r.entry.as_str()).collect();
+    let (a, b) = (format!("#{}", not_a_cert + 1), format!("#{}", bad_tbs + 1));
+    assert_eq!(refused.len(), 2, "{:?}", report.refused);
+    assert!(refused[0].starts_with(&a), "{refused:?}");
+    assert!(refused[1].starts_with(&b), "{refused:?}");
+    assert!(
+        report.refused[0].reason.contains("not a Certificate"),
+        "{:?}",
+        report.refused
+    );
+    // The list held 411 entries; the two refused ones are not added as trust anchors.
+    assert_eq!(report.certificates, 411, "{}", report.detail);
+    let broken_added = report.added;
+    assert_eq!(report.notes.len(), 2, "{:?}", report.notes);
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.contains("subjectKeyIdentifier unreadable")),
+        "{:?}",
+        report.notes
+    );
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.contains("authorityKeyIdentifier unreadable")),
+        "{:?}",
+        report.notes
+    );
+
+    // The same list untouched, taken as is: everything loads, nothing refused or noted.
+    let mut clean = TrustStore::new();
+    let report = clean
+        .add_master_list(&original, MasterListPolicy::TrustAsIs, "clean.ml")
+        .unwrap();
+    assert_eq!(
+        (
+            report.certificates,
+            report.refused.len(),
+            report.notes.len()
+        ),
+        (411, 0, 0)
+    );
+    assert_eq!(
+        broken_added,
+        report.added - 2,
+        "the noted entries load, the refused do not"
+    );
+}

@@ -15,7 +15,7 @@ use idproof_core::flow::{AssuranceLevel, Nonce};
 use idproof_core::report::{CheckStatus, Failure, Verdict};
 use serde::Serialize;
 
-use super::trust::{LoadError, load};
+use super::trust::{LoadError, Remedy, load};
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, usage_error};
 use crate::output::Human;
 
@@ -132,7 +132,7 @@ fn verify(args: &VerifyArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let loaded = match load(&args.trust, args.trust_unverified_lists) {
+    let loaded = match load(&args.trust, args.trust_unverified_lists, Remedy::TrustFlag) {
         Ok(l) => l,
         Err(LoadError(msg)) => {
             return usage_error(format!("--trust {msg}"));

@@ -103,8 +103,7 @@ pub fn run(args: &Args) -> u8 {
         }
         Err(e) => {
             eprintln!(
-                "error: cannot serve the card to vpcd at {}: {e}: start pcscd with vsmartcard-vpcd (`.ci/pcsc-up.sh`)",
-                vpcd_addr
+                "error: cannot serve the card to vpcd at {vpcd_addr}: {e}: start pcscd with vsmartcard-vpcd (`.ci/pcsc-up.sh`)"
             );
             EXIT_READER
         }

@@ -59,7 +59,29 @@ pub struct TrustArgs {
 impl TrustArgs {
     /// Loads the trust input (an empty store when no `--trust` was given).
     pub fn load(&self) -> Result<Loaded, LoadError> {
-        load(&self.trust, self.trust_unverified_lists)
+        load(&self.trust, self.trust_unverified_lists, Remedy::TrustFlag)
+    }
+}
+
+/// How to tell the user to give a refused list's CSCA: each command names its own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remedy {
+    /// `verify`, `read`, `flow`: another `--trust PATH`.
+    TrustFlag,
+    /// `trust inspect`: another PATH argument.
+    InspectPath,
+}
+
+impl Remedy {
+    fn text(self) -> &'static str {
+        match self {
+            Remedy::TrustFlag => {
+                "give its CSCA with another --trust PATH, or --trust-unverified-lists"
+            }
+            Remedy::InspectPath => {
+                "give its CSCA as another PATH (idproof trust inspect CSCA.der LIST.ml), or --trust-unverified-lists"
+            }
+        }
     }
 }
 
@@ -83,6 +105,8 @@ pub struct TrustBrief {
     pub crls: usize,
     /// The refused sources' details (master lists that did not verify).
     pub refused: Vec<String>,
+    /// Entries refused one by one inside sources that loaded (`LABEL #3: reason`).
+    pub refused_entries: Vec<String>,
 }
 
 /// A trust store and the sources it refused (master lists that did not verify).
@@ -122,12 +146,21 @@ impl Loaded {
             certificates: summary.certificates,
             crls: summary.crls,
             refused: self.refused.iter().map(|f| f.detail.clone()).collect(),
+            refused_entries: summary
+                .sources
+                .iter()
+                .flat_map(|s| {
+                    s.refused
+                        .iter()
+                        .map(move |r| format!("{} {}: {}", s.label, r.entry, r.reason))
+                })
+                .collect(),
         }
     }
 }
 
 /// Loads every trust file under `paths`.
-pub fn load(paths: &[PathBuf], as_is: bool) -> Result<Loaded, LoadError> {
+pub fn load(paths: &[PathBuf], as_is: bool, remedy: Remedy) -> Result<Loaded, LoadError> {
     let policy = if as_is {
         MasterListPolicy::TrustAsIs
     } else {
@@ -177,12 +210,13 @@ pub fn load(paths: &[PathBuf], as_is: bool) -> Result<Loaded, LoadError> {
             }
         }
         if still.len() == before || still.is_empty() {
-            refused.extend(still.into_iter().map(|(label, _, why)| Failure {
-                code: "TRUST_UNVERIFIED".into(),
-                detail: format!(
-                    "{label}: not verified ({why}); give its CSCA with --trust, or --trust-unverified-lists"
-                ),
-            }));
+            for (label, _, why) in still {
+                store.record_refused(&label);
+                refused.push(Failure {
+                    code: "TRUST_UNVERIFIED".into(),
+                    detail: format!("{label}: not verified ({why}); {}", remedy.text()),
+                });
+            }
             break;
         }
         pending = still.into_iter().map(|(l, b, _)| (l, b)).collect();
@@ -196,6 +230,7 @@ pub fn load(paths: &[PathBuf], as_is: bool) -> Result<Loaded, LoadError> {
                     .add_ldif(text, policy, label)
                     .map_err(|e| input_error(label, e))?;
                 if report.verification == CheckStatus::Failed {
+                    store.record_refused(label);
                     refused.push(Failure {
                         code: "TRUST_UNVERIFIED".into(),
                         detail: format!("{label}: {}", report.detail),
@@ -231,7 +266,11 @@ pub fn run(args: &Args) -> u8 {
 }
 
 fn inspect(args: &InspectArgs) -> u8 {
-    let loaded = match load(&args.paths, args.trust_unverified_lists) {
+    let loaded = match load(
+        &args.paths,
+        args.trust_unverified_lists,
+        Remedy::InspectPath,
+    ) {
         Ok(l) => l,
         Err(LoadError(msg)) => {
             return usage_error(msg);
@@ -260,16 +299,15 @@ fn inspect(args: &InspectArgs) -> u8 {
             println!("{line}");
         }
     };
-    out(format!(
-        "{} trust anchors (CSCA and link certificates), {} Document Signers, {} CRLs, {} deviations, {} countries",
-        summary.certificates,
-        summary.document_signers,
-        summary.crls,
-        summary.deviations,
-        summary.countries.len()
-    ));
+    out(headline(&summary, loaded.refused.len()));
     for s in &summary.sources {
         out(source_line(s));
+        for r in &s.refused {
+            out(format!("    refused {}: {}", r.entry, r.reason));
+        }
+        for n in &s.notes {
+            out(format!("    note: {n}"));
+        }
     }
     for f in &loaded.refused {
         out(format!("  REFUSED {}", f.detail));
@@ -288,6 +326,31 @@ fn inspect(args: &InspectArgs) -> u8 {
     if ok { EXIT_OK } else { EXIT_FAILED }
 }
 
+/// The first line of `trust inspect`: what the store holds, true also when it holds no
+/// anchor (then it says so, and how many sources were refused).
+fn headline(summary: &TrustSummary, refused: usize) -> String {
+    let anchors = if summary.certificates == 0 {
+        "no trust anchors loaded".to_owned()
+    } else {
+        format!(
+            "{} trust anchors (CSCA and link certificates)",
+            summary.certificates
+        )
+    };
+    let refused = match refused {
+        0 => String::new(),
+        1 => "; 1 source refused".to_owned(),
+        n => format!("; {n} sources refused"),
+    };
+    format!(
+        "{anchors}{refused}; {} Document Signers, {} CRLs, {} deviations, {} countries",
+        summary.document_signers,
+        summary.crls,
+        summary.deviations,
+        summary.countries.len()
+    )
+}
+
 fn source_line(s: &SourceReport) -> String {
     let status = match s.verification {
         CheckStatus::Passed => "verified",
@@ -300,8 +363,18 @@ fn source_line(s: &SourceReport) -> String {
             s.kind, s.label, s.deviations, s.detail
         );
     }
+    let refused = if s.refused.is_empty() {
+        String::new()
+    } else {
+        format!(", {} refused", s.refused.len())
+    };
+    let signers = if s.document_signers == 0 {
+        String::new()
+    } else {
+        format!(", {} Document Signers (not anchors)", s.document_signers)
+    };
     format!(
-        "  {:?} {}: {} certificates ({} new), {} CRLs; {status}: {}",
+        "  {:?} {}: {} certificates ({} new{refused}{signers}), {} CRLs; {status}: {}",
         s.kind, s.label, s.certificates, s.added, s.crls, s.detail
     )
 }

@@ -1,16 +1,20 @@
-//! `idproof verify DIR|FILE... [--trust PATH]... [--at YYYY-MM-DD] [--json]`: offline
-//! verification of dumped LDS files, recognised by content (tag `60` COM, `77` SOD, `61` DG1…).
+//! `idproof verify DIR|FILE... [--trust PATH]... [--at YYYY-MM-DD] [--mrz LINE...] [--json]`:
+//! offline verification of dumped LDS files, recognised by content (tag `60` COM, `77` SOD,
+//! `61` DG1…). `--mrz` is the MRZ printed on the document, compared with DG1 (`dg1_mrz_match`).
 //!
 //! Exit codes (ARCHITECTURE.md "CLI contract"): `0` authentic; `1` failed or incomplete (the
 //! document was checked and is not proven authentic); `2` for a usage or input error — an
-//! unreadable, unrecognised, truncated or duplicate file, or unusable trust input. Inside a
-//! DIR, files that are not LDS files (e.g. a dump's `csca.der`) are skipped with a note.
+//! unreadable, unrecognised, truncated or duplicate file, a malformed `--mrz`, or unusable
+//! trust input. Inside a DIR, files that are not LDS files (e.g. a dump's `csca.der`) are
+//! skipped with a note — unless the name says it is one (`DG1.bin`, `EF_COM.bin`): a file
+//! the user gave as DG1 that does not start as DG1 is an error, never silently left out.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use idproof_core::asn1::Time;
 use idproof_core::lds::{LdsError, LdsFile, parse_file, recognise};
+use idproof_core::mrz::Mrz;
 use idproof_core::report::{Report, Verdict};
 use idproof_core::verify::verify_files;
 use serde::Serialize;
@@ -30,6 +34,11 @@ pub struct Args {
     /// when the SOD has no signingTime, and CRL freshness.
     #[arg(long, value_name = "YYYY-MM-DD")]
     at: Option<String>,
+    /// The MRZ printed on the document (TD1 3 lines, TD2/TD3 2 lines, or one string), as
+    /// `read --mrz` takes it: DG1 must hold it (`dg1_mrz_match`). Quote it: `<` is special to
+    /// the shell.
+    #[arg(long, num_args = 1..=3, value_name = "LINE")]
+    mrz: Vec<String>,
     /// Print one JSON object on stdout; human output goes to stderr.
     #[arg(long)]
     json: bool,
@@ -81,6 +90,12 @@ fn read_document(paths: &[PathBuf]) -> Result<BTreeMap<LdsFile, (String, Vec<u8>
                     "{shown}: not an LDS file (no COM, SOD or data-group tag at the start)"
                 ));
             }
+            if let Some(named) = lds_name(&path) {
+                return Err(format!(
+                    "{shown}: named as {named} but not an LDS file (no COM, SOD or data-group \
+                     tag at the start)"
+                ));
+            }
             // A folder may hold other files (a dump's csca.der): skip them, saying so.
             eprintln!("note: skipped {shown}: not an LDS file");
             continue;
@@ -104,6 +119,32 @@ fn read_document(paths: &[PathBuf]) -> Result<BTreeMap<LdsFile, (String, Vec<u8>
     Ok(files)
 }
 
+/// The LDS file a file's name says it is (`DG1.bin`, `EF_DG1.bin`, `ef.com`, `SOD`), as
+/// `read --out` and dumps of other tools name them; `None` for other names (`csca.der`,
+/// `CardAccess.bin`).
+fn lds_name(path: &Path) -> Option<String> {
+    let stem = path.file_stem()?.to_str()?.to_ascii_uppercase();
+    let stem = stem
+        .strip_prefix("EF_")
+        .or_else(|| stem.strip_prefix("EF."))
+        .unwrap_or(&stem);
+    let is_dg = stem
+        .strip_prefix("DG")
+        .and_then(|n| n.parse::<u8>().ok())
+        .is_some_and(|n| (1..=16).contains(&n));
+    (is_dg || stem == "COM" || stem == "SOD").then(|| stem.to_owned())
+}
+
+/// The `--mrz` lines as an MRZ, or the usage error (`None` without `--mrz`).
+fn access_mrz(lines: &[String]) -> Result<Option<Mrz>, String> {
+    if lines.is_empty() {
+        return Ok(None);
+    }
+    Mrz::parse_lines(lines)
+        .map(Some)
+        .map_err(|e| format!("--mrz: {e}"))
+}
+
 /// Runs `idproof verify` and returns the exit code.
 pub fn run(args: &Args) -> u8 {
     let at = if let Some(text) = &args.at {
@@ -113,6 +154,10 @@ pub fn run(args: &Args) -> u8 {
         t
     } else {
         super::now()
+    };
+    let mrz = match access_mrz(&args.mrz) {
+        Ok(m) => m,
+        Err(msg) => return usage_error(msg),
     };
     let files = match read_document(&args.paths) {
         Ok(f) => f,
@@ -128,7 +173,7 @@ pub fn run(args: &Args) -> u8 {
     };
     let bytes: BTreeMap<LdsFile, Vec<u8>> =
         files.iter().map(|(k, (_, b))| (*k, b.clone())).collect();
-    let report = verify_files(&bytes, &loaded.store, at, None);
+    let report = verify_files(&bytes, &loaded.store, at, mrz.as_ref());
     let output = VerifyOutput {
         verdict: report.verdict,
         failures: &report.failures,

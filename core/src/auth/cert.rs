@@ -45,6 +45,9 @@ pub struct Certificate {
     aki: Option<Vec<u8>>,
     key_usage: Option<u16>,
     is_ca: Option<bool>,
+    /// Optional extensions whose value did not parse, treated as absent (see
+    /// [`Certificate::unreadable_extensions`]).
+    unreadable: Vec<String>,
     subject_text: String,
     issuer_text: String,
     country: Option<String>,
@@ -116,6 +119,7 @@ impl Certificate {
             aki: None,
             key_usage: None,
             is_ca: None,
+            unreadable: Vec::new(),
             subject_text: name_text(&subject),
             issuer_text: name_text(&issuer),
             country: name_attribute(&subject, OID_COUNTRY),
@@ -134,6 +138,11 @@ impl Certificate {
         Ok(cert)
     }
 
+    /// Reads one extension. The Extension structure itself must parse (it frames the rest of
+    /// the certificate). keyUsage and basicConstraints decide what the key may do, so an
+    /// unreadable one refuses the certificate; an unreadable key identifier is treated as
+    /// absent and noted, because issuer lookup then falls back to the DN and the signature
+    /// still decides. Other extensions (policies, names…) are not interpreted at all.
     fn extension(&mut self, ext: &Tlv<'_>) -> Result<(), CertError> {
         let mut f = Fields::new(ext);
         let oid = f.next_tagged(tag::OID, "extnID")?.oid()?;
@@ -141,19 +150,18 @@ impl Certificate {
         let value = f.next_tagged(tag::OCTET_STRING, "extnValue")?.content;
         f.end()?;
         match oid.as_str() {
-            OID_SKI => {
-                let v = Tlv::parse(value, Mode::Der)?.expect(tag::OCTET_STRING, "SKI")?;
-                self.ski = Some(v.content.to_vec());
-            }
-            OID_AKI => {
-                let v = Tlv::parse(value, Mode::Der)?.expect(tag::SEQUENCE, "AKI")?;
-                for item in v.children() {
-                    let item = item?;
-                    if item.tag == tag::CTX0_PRIMITIVE {
-                        self.aki = Some(item.content.to_vec());
-                    }
-                }
-            }
+            OID_SKI => match parse_ski(value) {
+                Ok(ski) => self.ski = Some(ski),
+                Err(e) => self.unreadable.push(format!(
+                    "subjectKeyIdentifier unreadable ({e}), treated as absent"
+                )),
+            },
+            OID_AKI => match parse_aki(value) {
+                Ok(aki) => self.aki = aki,
+                Err(e) => self.unreadable.push(format!(
+                    "authorityKeyIdentifier unreadable ({e}), treated as absent"
+                )),
+            },
             OID_KEY_USAGE => {
                 let v = Tlv::parse(value, Mode::Der)?.expect(tag::BIT_STRING, "keyUsage")?;
                 let bytes = v.content.get(1..).unwrap_or_default();
@@ -180,6 +188,13 @@ impl Certificate {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Optional extensions whose value did not parse and that are treated as absent (e.g.
+    /// "authorityKeyIdentifier unreadable (…), treated as absent"); empty for most
+    /// certificates.
+    pub fn unreadable_extensions(&self) -> &[String] {
+        &self.unreadable
     }
 
     /// The certificate's DER, as given.
@@ -311,6 +326,25 @@ impl Certificate {
             &child.signature,
         )
     }
+}
+
+/// subjectKeyIdentifier: an OCTET STRING.
+fn parse_ski(value: &[u8]) -> Result<Vec<u8>, Asn1Error> {
+    let v = Tlv::parse(value, Mode::Der)?.expect(tag::OCTET_STRING, "SKI")?;
+    Ok(v.content.to_vec())
+}
+
+/// authorityKeyIdentifier: a SEQUENCE whose `[0]` is the keyIdentifier (absent is fine).
+fn parse_aki(value: &[u8]) -> Result<Option<Vec<u8>>, Asn1Error> {
+    let v = Tlv::parse(value, Mode::Der)?.expect(tag::SEQUENCE, "AKI")?;
+    let mut aki = None;
+    for item in v.children() {
+        let item = item?;
+        if item.tag == tag::CTX0_PRIMITIVE {
+            aki = Some(item.content.to_vec());
+        }
+    }
+    Ok(aki)
 }
 
 /// Whether two DER Names denote the same entity: identical bytes, or the same attributes

@@ -51,10 +51,9 @@ pub fn validate(
         path: Vec::new(),
     };
     if trust.is_empty() {
-        result.steps.push(Step::not_performed(
-            "issuer",
-            "the trust store is empty: give CSCA certificates or master lists",
-        ));
+        result
+            .steps
+            .push(Step::not_performed("issuer", trust.why_no_anchor()));
         return result;
     }
     if signer.valid_at(time) {
@@ -267,7 +266,15 @@ pub fn check_revocation(
                 ),
             );
         }
-        if crl.current_at(at) {
+        if !crl.refused.is_empty() {
+            notes.push(format!(
+                "the CRL of {} has {} revoked entr(ies) that cannot be read, so it cannot \
+                 prove serial {} is not revoked",
+                crl.issuer_text(),
+                crl.refused.len(),
+                signer.serial_hex()
+            ));
+        } else if crl.current_at(at) {
             current = true;
         } else {
             notes.push(format!(

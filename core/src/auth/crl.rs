@@ -30,6 +30,23 @@ pub struct Crl {
     pub next_update: Option<Time>,
     /// The revoked certificates.
     pub revoked: Vec<RevokedEntry>,
+    /// Revoked entries that could not be read, by position (from 0), with why. The CRL's
+    /// signature covers them, so the rest stand; but an unreadable entry could be any
+    /// serial, so such a CRL cannot prove a certificate is *not* revoked.
+    pub refused: Vec<(usize, String)>,
+}
+
+/// One `revokedCertificates` element: serial and revocation date (entry extensions are not
+/// interpreted).
+fn revoked_entry(entry: &Tlv<'_>) -> Result<RevokedEntry, CertError> {
+    let entry = entry.expect(tag::SEQUENCE, "revoked certificate")?;
+    let mut e = Fields::new(&entry);
+    let serial = e.next_tagged(tag::INTEGER, "userCertificate")?.content;
+    let revocation_date = e.next("revocationDate")?.time()?;
+    Ok(RevokedEntry {
+        serial: strip_zero(serial).to_vec(),
+        revocation_date,
+    })
 }
 
 impl Crl {
@@ -57,16 +74,20 @@ impl Crl {
                 .transpose()?,
         };
         let mut revoked = Vec::new();
+        let mut refused = Vec::new();
         if let Some(list) = t.optional(tag::SEQUENCE)? {
-            for entry in list.children() {
-                let entry = entry?.expect(tag::SEQUENCE, "revoked certificate")?;
-                let mut e = Fields::new(&entry);
-                let serial = e.next_tagged(tag::INTEGER, "userCertificate")?.content;
-                let revocation_date = e.next("revocationDate")?.time()?;
-                revoked.push(RevokedEntry {
-                    serial: strip_zero(serial).to_vec(),
-                    revocation_date,
-                });
+            for (i, entry) in list.children().enumerate() {
+                let framed = entry.is_ok();
+                match entry
+                    .map_err(CertError::from)
+                    .and_then(|e| revoked_entry(&e))
+                {
+                    Ok(r) => revoked.push(r),
+                    Err(e) => refused.push((i, e.0)),
+                }
+                if !framed {
+                    break;
+                }
             }
         }
         let mut aki = None;
@@ -104,6 +125,7 @@ impl Crl {
             this_update,
             next_update,
             revoked,
+            refused,
         })
     }
 

@@ -20,6 +20,9 @@ pub enum LdifItem {
 pub struct LdifContent {
     /// The recognised values in file order.
     pub items: Vec<LdifItem>,
+    /// The `dn:` of the entry each item came from (same order as `items`), so one bad value
+    /// can be refused by name.
+    pub dns: Vec<String>,
     /// Entries (`dn:` records).
     pub entries: usize,
     /// Binary attribute values not recognised (or not valid base64).
@@ -39,6 +42,7 @@ pub fn parse(text: &str) -> LdifContent {
         }
         logical.push(line.to_owned());
     }
+    let mut dn = String::new();
     for line in &logical {
         if line.starts_with('#') || line.is_empty() {
             continue;
@@ -48,6 +52,7 @@ pub fn parse(text: &str) -> LdifContent {
         };
         if attr.eq_ignore_ascii_case("dn") {
             out.entries += 1;
+            value.trim().clone_into(&mut dn);
             continue;
         }
         let Some(b64) = value.strip_prefix(':') else {
@@ -74,6 +79,7 @@ pub fn parse(text: &str) -> LdifContent {
             }
         };
         out.items.push(item);
+        out.dns.push(dn.clone());
     }
     out
 }

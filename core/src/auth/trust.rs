@@ -102,6 +102,68 @@ pub struct SourceReport {
     pub verification: CheckStatus,
     /// What was verified, or why not.
     pub detail: String,
+    /// Entries refused one by one (a certificate or CRL that does not parse, a revoked
+    /// entry that cannot be read), with why; the rest of the source loaded.
+    pub refused: Vec<RefusedEntry>,
+    /// Notes on entries that did load: an unreadable optional extension treated as absent,
+    /// a Document Signer given where a CSCA was expected.
+    pub notes: Vec<String>,
+}
+
+/// One entry of a source that was refused on its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefusedEntry {
+    /// Which entry: `#3` (position in the source, from 1) and, when known, its name.
+    pub entry: String,
+    /// Why it was refused.
+    pub reason: String,
+}
+
+impl SourceReport {
+    fn new(kind: TrustFileKind, label: &str, verification: CheckStatus, detail: String) -> Self {
+        Self {
+            kind,
+            label: label.to_owned(),
+            certificates: 0,
+            added: 0,
+            crls: 0,
+            document_signers: 0,
+            unrecognised: 0,
+            deviations: 0,
+            verification,
+            detail,
+            refused: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// What a certificate is for, from basicConstraints and keyUsage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertificateRole {
+    /// A CA that may sign certificates (cA true, keyUsage keyCertSign): a trust anchor.
+    Csca,
+    /// Anything else (a Document Signer: keyUsage digitalSignature only): never an anchor.
+    DocumentSigner,
+}
+
+impl CertificateRole {
+    /// CSCA when basicConstraints says cA and keyUsage allows keyCertSign; a self-issued
+    /// certificate without basicConstraints (some old roots) counts as a CSCA if its key
+    /// usage allows keyCertSign. Everything else is a Document Signer.
+    pub fn of(cert: &Certificate) -> Self {
+        let may_sign_certs = cert.allows(key_usage::KEY_CERT_SIGN);
+        let ca = match cert.is_ca() {
+            Some(ca) => ca,
+            None => cert.is_self_issued(),
+        };
+        if ca && may_sign_certs {
+            CertificateRole::Csca
+        } else {
+            CertificateRole::DocumentSigner
+        }
+    }
 }
 
 /// Per-country figures in a summary.
@@ -160,6 +222,8 @@ pub struct TrustStore {
     /// Indexes into `deviation_lists`, by issuing State.
     deviations_by_country: BTreeMap<String, Vec<usize>>,
     sources: Vec<SourceReport>,
+    /// Whole sources the caller refused (lists that did not verify), by label.
+    refused_sources: Vec<String>,
 }
 
 impl TrustStore {
@@ -171,6 +235,36 @@ impl TrustStore {
     /// Whether it holds no trust anchor.
     pub fn is_empty(&self) -> bool {
         self.anchors.is_empty()
+    }
+
+    /// Records that the caller refused a whole source (a master list that did not verify),
+    /// so that what the store says about itself stays true ("no trust anchors loaded; 1
+    /// source refused" rather than "the trust store is empty").
+    pub fn record_refused(&mut self, label: &str) {
+        self.refused_sources.push(label.to_owned());
+    }
+
+    /// The labels of the sources recorded as refused.
+    pub fn refused_sources(&self) -> &[String] {
+        &self.refused_sources
+    }
+
+    /// What an empty store has to say for itself: why there is no trust anchor.
+    pub fn why_no_anchor(&self) -> String {
+        match self.refused_sources.len() {
+            0 if self.dscs.is_empty() => {
+                "the trust store is empty: give CSCA certificates or master lists".to_owned()
+            }
+            0 => format!(
+                "no trust anchors loaded ({} Document Signer certificate(s) only, which are not \
+                 anchors): give CSCA certificates or master lists",
+                self.dscs.len()
+            ),
+            n => format!(
+                "no trust anchors loaded; {n} trust source(s) refused ({})",
+                self.refused_sources.join(", ")
+            ),
+        }
     }
 
     /// The trusted CSCA and link certificates.
@@ -224,32 +318,60 @@ impl TrustStore {
         self.sources.len() - 1
     }
 
-    /// Adds a CSCA (or link) certificate, DER or PEM (every `CERTIFICATE` block).
+    /// Adds certificates, DER or PEM (every `CERTIFICATE` block). Each is judged on its own
+    /// ([`CertificateRole::of`]): a CSCA (or link) becomes a trust anchor; a Document Signer
+    /// is kept as a known signer (for SODs that lack their DSC) but is never an anchor, and
+    /// the report says so; a block that does not parse is refused with its reason.
+    /// Returns the number of anchors added. Only input that holds no certificate is an error.
     pub fn add_certificate(&mut self, bytes: &[u8], label: &str) -> Result<usize, TrustError> {
         let ders = certificate_ders(bytes)?;
-        let idx = self.push_source(SourceReport {
-            kind: TrustFileKind::Certificate,
-            label: label.to_owned(),
-            certificates: ders.len(),
-            added: 0,
-            crls: 0,
-            document_signers: 0,
-            unrecognised: 0,
-            deviations: 0,
-            verification: CheckStatus::NotPerformed,
-            detail: "trusted as given".into(),
-        });
-        let mut added = 0;
-        for der in ders {
-            let cert =
-                Certificate::from_der(&der).map_err(|e| TrustError::Malformed(e.to_string()))?;
-            if self.push_anchor(cert, idx) {
-                added += 1;
+        let mut report = SourceReport::new(
+            TrustFileKind::Certificate,
+            label,
+            CheckStatus::NotPerformed,
+            "trusted as given".into(),
+        );
+        report.certificates = ders.len();
+        let idx = self.sources.len();
+        let mut parsed = Vec::new();
+        for (i, der) in ders.iter().enumerate() {
+            match Certificate::from_der(der) {
+                Ok(cert) => parsed.push(cert),
+                Err(e) => report.refused.push(RefusedEntry {
+                    entry: format!("#{}", i + 1),
+                    reason: e.to_string(),
+                }),
             }
         }
-        if let Some(s) = self.sources.get_mut(idx) {
-            s.added = added;
+        if parsed.is_empty()
+            && let Some(first) = report.refused.first()
+        {
+            return Err(TrustError::Malformed(first.reason.clone()));
         }
+        for cert in parsed {
+            note_unreadable(&mut report.notes, &cert);
+            match CertificateRole::of(&cert) {
+                CertificateRole::Csca => {
+                    if self.push_anchor(cert, idx) {
+                        report.added += 1;
+                    }
+                }
+                CertificateRole::DocumentSigner => {
+                    report.notes.push(format!(
+                        "{} is a Document Signer certificate (not a CA, or no keyCertSign): \
+                         not a trust anchor; give the CSCA that issued it",
+                        cert.subject_text()
+                    ));
+                    report.document_signers += 1;
+                    self.dscs.push(cert);
+                }
+            }
+        }
+        if report.added == 0 && report.document_signers > 0 {
+            report.detail = "Document Signer certificate(s) only: no trust anchor".into();
+        }
+        let added = report.added;
+        self.sources.push(report);
         Ok(added)
     }
 
@@ -274,12 +396,7 @@ impl TrustStore {
                 sd.e_content_type
             )));
         }
-        let ders = cms::master_list_certificates(content)
-            .map_err(|e| TrustError::Malformed(e.to_string()))?;
-        let certs = ders
-            .iter()
-            .map(|d| Certificate::from_der(d))
-            .collect::<Result<Vec<_>, _>>()
+        let entries = cms::master_list_certificates(content)
             .map_err(|e| TrustError::Malformed(e.to_string()))?;
         let (verification, detail) = match policy {
             MasterListPolicy::TrustAsIs => (
@@ -297,31 +414,26 @@ impl TrustStore {
                 (verified.status, verified.detail)
             }
         };
-        let idx = self.push_source(SourceReport {
-            kind: TrustFileKind::MasterList,
-            label: label.to_owned(),
-            certificates: certs.len(),
-            added: 0,
-            crls: 0,
-            document_signers: 0,
-            unrecognised: 0,
-            deviations: 0,
-            verification,
-            detail,
-        });
-        let mut added = 0;
-        for cert in certs {
-            if self.push_anchor(cert, idx) {
-                added += 1;
+        let mut report = SourceReport::new(TrustFileKind::MasterList, label, verification, detail);
+        report.certificates = entries.len();
+        let idx = self.sources.len();
+        for (i, entry) in entries.into_iter().enumerate() {
+            let cert = entry.and_then(|der| Certificate::from_der(der).map_err(|e| e.to_string()));
+            match cert {
+                Ok(cert) => {
+                    note_unreadable(&mut report.notes, &cert);
+                    if self.push_anchor(cert, idx) {
+                        report.added += 1;
+                    }
+                }
+                Err(reason) => report.refused.push(RefusedEntry {
+                    entry: format!("#{}", i + 1),
+                    reason,
+                }),
             }
         }
-        if let Some(s) = self.sources.get_mut(idx) {
-            s.added = added;
-        }
-        self.sources
-            .get(idx)
-            .cloned()
-            .ok_or(TrustError::Unrecognised)
+        self.sources.push(report.clone());
+        Ok(report)
     }
 
     /// Adds a deviation list: parses it in full (a malformed list is an error), verifies its
@@ -385,18 +497,9 @@ impl TrustStore {
                 list,
             });
         }
-        let report = SourceReport {
-            kind: TrustFileKind::DeviationList,
-            label: label.to_owned(),
-            certificates: 0,
-            added: 0,
-            crls: 0,
-            document_signers: 0,
-            unrecognised: 0,
-            deviations: count,
-            verification,
-            detail,
-        };
+        let mut report =
+            SourceReport::new(TrustFileKind::DeviationList, label, verification, detail);
+        report.deviations = count;
         self.push_source(report.clone());
         Ok(report)
     }
@@ -483,18 +586,9 @@ impl TrustStore {
         };
         let crl = Crl::from_der(&der).map_err(|e| TrustError::Malformed(e.to_string()))?;
         let (verification, detail) = self.crl_status(&crl);
-        let report = SourceReport {
-            kind: TrustFileKind::Crl,
-            label: label.to_owned(),
-            certificates: 0,
-            added: 0,
-            crls: 1,
-            document_signers: 0,
-            unrecognised: 0,
-            deviations: 0,
-            verification,
-            detail,
-        };
+        let mut report = SourceReport::new(TrustFileKind::Crl, label, verification, detail);
+        report.crls = 1;
+        report.refused = crl_refused_entries(&crl);
         self.crls.push(crl);
         self.push_source(report.clone());
         Ok(report)
@@ -540,26 +634,22 @@ impl TrustStore {
         if content.entries == 0 {
             return Err(TrustError::Unrecognised);
         }
-        let mut report = SourceReport {
-            kind: TrustFileKind::Ldif,
-            label: label.to_owned(),
-            certificates: 0,
-            added: 0,
-            crls: 0,
-            document_signers: 0,
-            unrecognised: content.unrecognised,
-            deviations: 0,
-            verification: CheckStatus::NotPerformed,
-            detail: String::new(),
-        };
+        let mut report = SourceReport::new(
+            TrustFileKind::Ldif,
+            label,
+            CheckStatus::NotPerformed,
+            String::new(),
+        );
+        report.unrecognised = content.unrecognised;
         let idx = self.sources.len();
         let mut notes = Vec::new();
         let mut deferred_crls = Vec::new();
-        for item in content.items {
+        for (item, dn) in content.items.into_iter().zip(content.dns) {
             match item {
                 LdifItem::Certificate(der) => match Certificate::from_der(&der) {
                     Ok(cert) => {
                         report.certificates += 1;
+                        note_unreadable(&mut report.notes, &cert);
                         if cert.is_ca() == Some(true) || cert.is_self_issued() {
                             if self.push_anchor(cert, idx) {
                                 report.added += 1;
@@ -569,9 +659,12 @@ impl TrustStore {
                             self.dscs.push(cert);
                         }
                     }
-                    Err(_) => report.unrecognised += 1,
+                    Err(e) => report.refused.push(RefusedEntry {
+                        entry: dn,
+                        reason: e.to_string(),
+                    }),
                 },
-                LdifItem::Crl(der) => deferred_crls.push(der),
+                LdifItem::Crl(der) => deferred_crls.push((dn, der)),
                 LdifItem::MasterList(bytes) => {
                     match self.add_master_list(&bytes, policy, &format!("{label} (master list)")) {
                         Ok(r) => {
@@ -583,13 +676,22 @@ impl TrustStore {
                 }
             }
         }
-        for der in deferred_crls {
+        for (dn, der) in deferred_crls {
             match Crl::from_der(&der) {
                 Ok(crl) => {
                     report.crls += 1;
+                    report
+                        .refused
+                        .extend(crl_refused_entries(&crl).into_iter().map(|r| RefusedEntry {
+                            entry: format!("{dn} {}", r.entry),
+                            reason: r.reason,
+                        }));
                     self.crls.push(crl);
                 }
-                Err(_) => report.unrecognised += 1,
+                Err(e) => report.refused.push(RefusedEntry {
+                    entry: dn,
+                    reason: e.to_string(),
+                }),
             }
         }
         report.detail = if notes.is_empty() {
@@ -735,6 +837,24 @@ impl TrustStore {
             sources: self.sources.clone(),
         }
     }
+}
+
+/// Notes a loaded certificate's unreadable optional extensions (treated as absent).
+fn note_unreadable(notes: &mut Vec<String>, cert: &Certificate) {
+    for what in cert.unreadable_extensions() {
+        notes.push(format!("{}: {what}", cert.subject_text()));
+    }
+}
+
+/// A CRL's revoked entries that could not be read, as refused entries.
+fn crl_refused_entries(crl: &Crl) -> Vec<RefusedEntry> {
+    crl.refused
+        .iter()
+        .map(|(i, reason)| RefusedEntry {
+            entry: format!("revoked entry #{}", i + 1),
+            reason: reason.clone(),
+        })
+        .collect()
 }
 
 /// How a list's signer verified, and the country of the CSCA it chains to.

@@ -138,10 +138,11 @@ impl ValidationError {
             ValidationError::DocKind { .. } => Code::DocKind,
             ValidationError::DocKindUnsupported { .. } => Code::DocKindUnsupported,
             ValidationError::DocExpired => Code::DocExpired,
-            ValidationError::DocDate { .. } => Code::DocDate,
-            ValidationError::Mrz(MrzError::CheckDigit { .. }) => Code::MrzCheckDigit,
             // An impossible date on the scanned MRZ is the flow's date refusal.
-            ValidationError::Mrz(MrzError::Date { .. }) => Code::DocDate,
+            ValidationError::DocDate { .. } | ValidationError::Mrz(MrzError::Date { .. }) => {
+                Code::DocDate
+            }
+            ValidationError::Mrz(MrzError::CheckDigit { .. }) => Code::MrzCheckDigit,
             ValidationError::Mrz(_) => Code::MrzFormat,
             ValidationError::MrzMismatch { .. } => Code::MrzMismatch,
             ValidationError::NameMismatch => Code::NameMismatch,
