@@ -4,7 +4,7 @@
 use serde_json::json;
 
 mod common;
-use common::{assurance_reasons, idproof, json_of};
+use common::{assurance_reasons, check, idproof, json_of};
 
 /// Every name `demo --list-profiles` prints, the PACE matrix included.
 fn listed_profiles() -> Vec<String> {
@@ -139,15 +139,7 @@ fn specimen_demo_reads_the_passport_and_reports() {
             "lds_parse",
         ]
     );
-    let status = |name: &str| {
-        v["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["name"] == name)
-            .unwrap()["status"]
-            .clone()
-    };
+    let status = |name: &str| check(&v, name)["status"].clone();
     assert_eq!(status("dg1_mrz_match"), "passed");
     assert_eq!(status("mrz"), "passed");
     // Active Authentication with the demo's random challenge: a P-256 r ‖ s over it.

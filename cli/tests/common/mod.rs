@@ -34,3 +34,11 @@ pub fn assurance_reasons(v: &Value) -> Vec<String> {
         .map(|r| r["code"].as_str().expect("reason code").to_owned())
         .collect()
 }
+
+/// The check called `name` in a report's JSON `checks` (panics naming it when absent).
+pub fn check<'a>(v: &'a Value, name: &str) -> &'a Value {
+    v["checks"]
+        .as_array()
+        .and_then(|checks| checks.iter().find(|c| c["name"] == name))
+        .unwrap_or_else(|| panic!("no check {name} in {v}"))
+}
