@@ -1041,11 +1041,30 @@ fn a_file_beyond_the_size_cap_is_refused_after_its_header() {
 }
 
 #[test]
-fn a_file_with_the_wrong_outer_tag_is_refused() {
-    let (run, _, _) = read_com_with(ReadOptions::default(), 50, |_, n| {
+fn a_file_with_the_wrong_outer_tag_is_read_and_then_fails_lds_parse() {
+    // EF.COM's header says tag 77, 256 bytes; the chip's EF.COM is shorter. The reader keeps
+    // what the chip holds and reads on (nothing signs EF.COM, and the data groups must still
+    // be judged); verification then fails the file, naming it, instead of no report at all.
+    let (run, _, _) = read_com_with(ReadOptions::default(), 80, |_, n| {
         (n == 0).then(|| Answer::Secure(h("77820100"), 0x9000))
     });
-    expect_failure(&run, ErrorCode::LdsFormat, "COM starts with tag 77, not 60");
+    let End::Done(document) = run.end else {
+        panic!("the read stopped: {:?}", run.end);
+    };
+    let com = document.file(LdsFile::Com).unwrap();
+    assert!(com.starts_with(&h("77820100")), "{com:02X?}");
+    assert!(com.len() < 0x104, "kept only what the chip holds");
+    // The fallback data groups were still read (this chip has no EF.SOD).
+    assert!(document.files.contains_key(&LdsFile::Dg(DataGroup::DG1)));
+    assert!(document.files.contains_key(&LdsFile::Dg(DataGroup::DG2)));
+    assert!(document.absent.contains(&LdsFile::Sod));
+    let report = idproof_core::verify::verify_read(&document, None);
+    let lds = report
+        .check(idproof_core::report::CheckName::LdsParse)
+        .unwrap();
+    assert_eq!(lds.status, idproof_core::report::CheckStatus::Failed);
+    assert_eq!(lds.code.as_deref(), Some("LDS_FORMAT"));
+    assert!(lds.detail.as_deref().unwrap().starts_with("COM"), "{lds:?}");
 }
 
 #[test]

@@ -26,6 +26,7 @@ use crate::access::security_info::SecurityInfos;
 use crate::auth::active::internal_authenticate_command;
 use crate::codec::{CommandApdu, ResponseApdu, StatusWord, tlv};
 use crate::error::{Error, ErrorCode};
+use crate::lds::sod::{LdsSecurityObject, Sod};
 use crate::lds::{Com, DataGroup, LdsFile};
 use crate::mrz::MrzKey;
 use crate::sm::{SecureMessaging, SmError};
@@ -936,14 +937,11 @@ impl ReadSession {
         if current.total.is_none() {
             match tlv::parse_header(&current.data) {
                 Ok(header) => {
+                    // A file whose first tag is not its own is still read whole (its header
+                    // gives the length): verification then fails it under `lds_parse` and
+                    // the data-group hashes, naming the file, and the other files are still
+                    // read and judged. Stopping the read here would leave no report at all.
                     let file = current.file;
-                    if let Some(expected) = file.outer_tag().filter(|t| u32::from(*t) != header.tag)
-                    {
-                        return Err(Error::new(
-                            ErrorCode::LdsFormat,
-                            format!("{file} starts with tag {:X}, not {expected:X}", header.tag),
-                        ));
-                    }
                     if header.total_len() > max_file_len {
                         return Err(Error::new(
                             ErrorCode::LdsFormat,
@@ -975,13 +973,9 @@ impl ReadSession {
         }
         let done = current.data.len();
         if done < total && sw == StatusWord::END_OF_FILE {
-            return Err(Error::new(
-                ErrorCode::LdsFormat,
-                format!(
-                    "{} ends at {done} bytes but its header says {total}",
-                    current.file
-                ),
-            ));
+            // The chip's file is shorter than its header says: keep exactly what the chip
+            // holds (verification fails it as truncated, naming the file) and read on.
+            current.total = Some(done);
         }
         self.progress(Phase::Reading);
         self.request_next_chunk()
@@ -1027,14 +1021,28 @@ impl ReadSession {
     fn file_complete(&mut self) -> Result<(), Error> {
         if let Some(current) = self.current.take() {
             if current.file == LdsFile::Com {
-                let listed = listed_data_groups(&current.data)?;
+                // An EF.COM that does not parse is kept as read (verification then fails it
+                // under `lds_parse`, naming the reason) and the read goes on as without
+                // EF.COM: nothing signs EF.COM, so it must not stop the files EF.SOD signs
+                // from being read and judged.
+                let listed =
+                    listed_data_groups(&current.data).unwrap_or_else(|_| FALLBACK_DGS.to_vec());
                 let wanted = match &self.options.data_groups {
                     Some(wanted) => wanted.clone(),
                     None => listed,
                 };
                 self.plan_data_groups(wanted);
             }
+            // EF.SOD is signed, EF.COM is not: a data group EF.SOD hashes is read even when
+            // EF.COM forgot it (or lists another), so the verdict is reached on every file
+            // the issuer signed. An EF.SOD that does not parse adds nothing here;
+            // verification reports why.
+            let signed = (current.file == LdsFile::Sod && self.options.data_groups.is_none())
+                .then(|| signed_data_groups(&current.data));
             self.files.insert(current.file, current.data);
+            if let Some(signed) = signed {
+                self.plan_data_groups(signed);
+            }
         }
         if self.chip_auth_due() {
             return self.start_chip_auth();
@@ -1055,7 +1063,10 @@ impl ReadSession {
         dgs.dedup();
         plan.extend(dgs.into_iter().map(LdsFile::Dg));
         for file in plan {
-            if !self.queue.contains(&file) && !self.files.contains_key(&file) {
+            if !self.queue.contains(&file)
+                && !self.files.contains_key(&file)
+                && !self.absent.contains(&file)
+            {
                 self.queue.push_back(file);
             }
         }
@@ -1272,6 +1283,19 @@ fn do53_header_len(len: usize) -> usize {
 
 fn describe(file: Option<LdsFile>) -> String {
     file.map_or_else(|| "a file".to_owned(), |f| f.to_string())
+}
+
+/// The data groups EF.SOD hashes, or none when it does not parse.
+fn signed_data_groups(sod: &[u8]) -> Vec<DataGroup> {
+    let Ok(sod) = Sod::parse(sod) else {
+        return Vec::new();
+    };
+    sod.signed_data()
+        .ok()
+        .and_then(|sd| sd.e_content.as_deref().map(LdsSecurityObject::parse))
+        .and_then(Result::ok)
+        .map(|so| so.data_group_hashes.into_keys().collect())
+        .unwrap_or_default()
 }
 
 /// The data groups listed in EF.COM's tag list (`5C`); unknown tags are ignored here.
