@@ -196,7 +196,15 @@ fn unreadable_bundles_and_bad_arguments_exit_2() {
         let out = verify(&path, &csca, NONCE);
         assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
         let v = json_of(&out);
-        assert_eq!(v["verdict"], "failed");
+        assert_eq!(v["verdict"], "error");
+        assert_eq!(v["error"]["code"], code, "{name}");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{}: {code}: ", path.display())),
+            "{name}: {v}"
+        );
         assert_eq!(v["failures"][0]["code"], code, "{name}");
         assert!(stderr(&out).contains(code), "{name}");
     }

@@ -72,11 +72,21 @@ struct VerifyOutput<'a> {
     producer: &'a idproof_core::flow::evidence::Producer,
 }
 
-/// `{"verdict": "failed", "failures": [...]}` for a bundle that could not be read.
+/// A bundle that could not be read: exit 2 like every input error, so `verdict` is `"error"`
+/// and `error` is `{code, message}` as for the others (`code` is the bundle's own,
+/// `EVIDENCE_FORMAT` or `EVIDENCE_VERSION`, and `message` names the file); `failures` carries
+/// the same code for backends that read a verdict's failures.
 #[derive(Debug, Serialize)]
 struct RefusedOutput {
-    verdict: Verdict,
+    verdict: &'static str,
+    error: RefusedError,
     failures: Vec<Failure>,
+}
+
+#[derive(Debug, Serialize)]
+struct RefusedError {
+    code: String,
+    message: String,
 }
 
 /// Runs `idproof evidence …` and returns the exit code.
@@ -117,15 +127,20 @@ fn verify(args: &VerifyArgs) -> u8 {
                 code: e.code().as_str().to_owned(),
                 detail: e.to_string(),
             };
-            eprintln!(
-                "error: {}: {}: {}",
+            let message = format!(
+                "{}: {}: {}",
                 args.bundle.display(),
                 failure.code,
                 failure.detail
             );
+            eprintln!("error: {message}");
             if args.json {
                 print_json(&RefusedOutput {
-                    verdict: Verdict::Failed,
+                    verdict: "error",
+                    error: RefusedError {
+                        code: failure.code.clone(),
+                        message,
+                    },
                     failures: vec![failure],
                 });
             }
