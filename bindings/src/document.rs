@@ -48,6 +48,9 @@ pub struct AccessInfo {
     pub cipher: String,
     /// Whether the chip offered PACE (a BAC read of a PACE chip shows here).
     pub pace_offered: bool,
+    /// BAC opened a chip that offers PACE: only with `allow_bac_fallback`. EF.CardAccess and
+    /// PACE refusals are unauthenticated, so a backend may refuse such a read.
+    pub downgraded: bool,
 }
 
 /// Chip Authentication (DG14) as run during the read.
@@ -345,6 +348,7 @@ impl Document {
                 parameter_id: d.access.parameter_id,
                 cipher: d.access.cipher.to_owned(),
                 pace_offered: d.access.pace_offered,
+                downgraded: d.access.downgraded,
             },
             chip: ChipEvidence::from(&d.chip),
             active_authentication: d.active_authentication.as_ref().map(AaExchange::from),
@@ -406,6 +410,7 @@ impl Document {
                     _ => "3DES",
                 },
                 pace_offered: self.access.pace_offered,
+                downgraded: self.access.downgraded,
             },
             chip: reader::ChipEvidence::from(&self.chip),
             stats: reader::ReadStats {

@@ -386,6 +386,9 @@ pub fn remedy(code: ErrorCode) -> String {
         }
         ErrorCode::TagLost => "the chip left the field: hold the phone still on the document",
         ErrorCode::Unsupported => "the chip offers no access protocol idproof can use yet",
+        ErrorCode::PaceFailed => {
+            "PACE did not complete: try again; an ID card may need its CAN (--can); only if the chip keeps refusing PACE, --allow-bac-fallback reads it by BAC and the report says downgraded"
+        }
         ErrorCode::SecureMessaging => {
             "the chip's replies failed their integrity check: try again; if it persists the chip may be faulty or tampered with"
         }
@@ -429,7 +432,9 @@ fn access_text(access: &idproof_core::reader::AccessInfo) -> String {
         }
         _ => access.protocol.to_string(),
     };
-    let offered = if access.pace_offered && access.mapping.is_none() {
+    let offered = if access.downgraded {
+        " (DOWNGRADED: the chip offers PACE; BAC was allowed with --allow-bac-fallback)"
+    } else if access.pace_offered && access.mapping.is_none() {
         " (the chip also offers PACE)"
     } else {
         ""

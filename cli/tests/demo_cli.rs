@@ -109,7 +109,8 @@ fn specimen_demo_reads_the_passport_and_reports() {
     assert_eq!(
         v["access"],
         json!({"protocol": "BAC", "mapping": null, "password": "MRZ", "pace_protocol": null,
-               "parameter_id": null, "cipher": "3DES", "pace_offered": false})
+               "parameter_id": null, "cipher": "3DES", "pace_offered": false,
+               "downgraded": false})
     );
     // EF.ATR/INFO and EF.CardAccess probes, SELECT, BAC (2), the files, INTERNAL AUTHENTICATE.
     assert_eq!(v["apdus"], 40);

@@ -96,7 +96,7 @@ fn the_canonical_serialisation_is_pinned() {
             r#""mrz_source":"manual","face":{{"liveness":"passed","face_match":"not_performed"}}}},"#,
             r#""access_mrz":{{"lines":["{l1}","{l2}"]}},"#,
             r#""access":{{"protocol":"BAC","mapping":null,"password":"MRZ","pace_protocol":null,"#,
-            r#""parameter_id":null,"cipher":"3DES","pace_offered":false}},"#,
+            r#""parameter_id":null,"cipher":"3DES","pace_offered":false,"downgraded":false}},"#,
             r#""files":[{{"file":"DG1","base64":"{dg1}"}},{{"file":"DG2","base64":"dQH/"}}],"#,
             r#""absent_files":["DG15"],"#,
             r#""chip":{{"chip_authentication":null,"pace_cam":{{"parameter_id":13,"#,

@@ -55,6 +55,10 @@ pub struct AccessInfo {
     pub cipher: &'static str,
     /// Whether the chip offered PACE in EF.CardAccess (a BAC read of a PACE chip is shown).
     pub pace_offered: bool,
+    /// BAC opened a chip whose EF.CardAccess offers PACE (or is there but does not parse):
+    /// only when the caller allowed BAC after PACE (`ReadOptions::allow_bac_fallback`). Those
+    /// replies are unauthenticated, so a backend may refuse such a read.
+    pub downgraded: bool,
 }
 
 impl AccessInfo {
@@ -69,6 +73,7 @@ impl AccessInfo {
             parameter_id: None,
             cipher: "3DES",
             pace_offered: false,
+            downgraded: false,
         }
     }
 }

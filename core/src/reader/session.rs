@@ -199,6 +199,15 @@ pub struct ReadSession {
     /// PACE protocols to try, best first, and the one in use (or to try next).
     pace_candidates: Vec<PaceCandidate>,
     pace_index: usize,
+    /// Why the chip is taken to offer PACE (EF.CardAccess lists it, or is there but does not
+    /// parse), if it is: BAC on such a chip is a downgrade (see [`Self::start_bac_if_allowed`]).
+    pace_listed: Option<String>,
+    /// EF.CardAccess lists at least one PACEInfo (usable here or not).
+    pace_offered: bool,
+    /// The PACE protocols the chip refused at MSE:Set AT, for the error that names them.
+    pace_refused: Vec<String>,
+    /// BAC opened a chip that offers PACE (only with `allow_bac_fallback`).
+    downgraded: bool,
     /// The protocol that opened the current secure channel, and the PACE candidate used.
     access: Option<(AccessProtocol, Option<PaceCandidate>)>,
     /// Whether the eMRTD application is selected in the current session.
@@ -253,6 +262,10 @@ impl ReadSession {
             pace_unusable: Vec::new(),
             pace_candidates: Vec::new(),
             pace_index: 0,
+            pace_listed: None,
+            pace_offered: false,
+            pace_refused: Vec::new(),
+            downgraded: false,
             access: None,
             app_selected: false,
             evidence: ChipEvidence::default(),
@@ -382,7 +395,11 @@ impl ReadSession {
         {
             return self.start_pace();
         }
-        self.start_bac_if_allowed("the chip offers no PACE protocol this reader supports")
+        if self.pace_candidates.is_empty() || self.options.access == AccessPolicy::BacOnly {
+            self.start_bac_if_allowed("the chip offers no PACE protocol this reader supports")
+        } else {
+            self.start_bac_if_allowed("the chip refused every PACE protocol it lists")
+        }
     }
 
     fn start_bac_if_allowed(&mut self, why_not_pace: &str) -> Result<(), Error> {
@@ -397,6 +414,31 @@ impl ReadSession {
                 ErrorCode::Unsupported,
                 format!("a CAN opens the chip only by PACE, and {why_not_pace}"),
             ));
+        }
+        if let Some(listed) = &self.pace_listed {
+            // EF.CardAccess and the refusals of MSE:Set AT are unauthenticated: whoever sits
+            // in the radio path could send them to force BAC. So BAC after PACE only when the
+            // caller allowed it, and then the document says so (`access.downgraded`).
+            if !self.options.allow_bac_fallback {
+                let mut tried = if self.pace_refused.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (refused at MSE:Set AT: {})", self.pace_refused.join(", "))
+                };
+                if !self.pace_refused.is_empty() && matches!(self.key, AccessKey::Mrz(_)) {
+                    tried.push_str("; a card that refuses PACE with the MRZ may take only its CAN");
+                }
+                return Err(Error::new(
+                    ErrorCode::PaceFailed,
+                    format!(
+                        "{listed}, but {why_not_pace}{tried}. BAC instead would be a downgrade \
+                         anyone in the radio path can force, so the read stops: try again, or \
+                         allow BAC after PACE explicitly (`--allow-bac-fallback`, \
+                         ReadOptions::allow_bac_fallback)"
+                    ),
+                ));
+            }
+            self.downgraded = true;
         }
         self.select_application(0)
     }
@@ -554,7 +596,17 @@ impl ReadSession {
             if self.pace_candidates.is_empty() {
                 self.pace_unusable = infos.pace.iter().map(|p| p.protocol.clone()).collect();
             }
+            if !infos.pace.is_empty() {
+                self.pace_offered = true;
+                let names: Vec<&str> = infos.pace.iter().map(|p| p.protocol.as_str()).collect();
+                self.pace_listed = Some(format!("EF.CardAccess lists PACE ({})", names.join(", ")));
+            }
             self.files.insert(LdsFile::CardAccess, so_far);
+        } else if !so_far.is_empty() {
+            self.pace_listed = Some(format!(
+                "EF.CardAccess is there ({} bytes) but does not parse as SecurityInfos",
+                so_far.len()
+            ));
         }
         self.card_access_read = true;
         self.open_access()
@@ -580,6 +632,17 @@ impl ReadSession {
             PaceProgress::Unsupported { retry } => {
                 // The chip refused the protocol itself (MSE:Set AT): try it with the other
                 // parameter-id convention, then the next candidate; never after a later step.
+                if let Some(refused) = self.pace_candidates.get(self.pace_index) {
+                    self.pace_refused.push(format!(
+                        "{} {} parameter id",
+                        refused.protocol_name(),
+                        if refused.send_parameter_id {
+                            "with"
+                        } else {
+                            "without"
+                        }
+                    ));
+                }
                 match (retry, self.pace_candidates.get_mut(self.pace_index)) {
                     (Some(retry), Some(slot)) => *slot = retry,
                     _ => self.pace_index += 1,
@@ -591,6 +654,7 @@ impl ReadSession {
                     && self.options.access == AccessPolicy::Auto;
                 if self.options.allow_bac_fallback && bac_possible {
                     self.pace_candidates.clear();
+                    self.downgraded = true;
                     return self.select_application(0);
                 }
                 Err(error)
@@ -1121,7 +1185,8 @@ impl ReadSession {
                 pace_protocol: candidate.as_ref().map(PaceCandidate::protocol_name),
                 parameter_id: candidate.as_ref().and_then(|c| c.parameter_id),
                 cipher,
-                pace_offered: !self.pace_candidates.is_empty(),
+                pace_offered: self.pace_offered,
+                downgraded: self.downgraded && protocol == AccessProtocol::Bac,
             },
             chip: std::mem::take(&mut self.evidence),
             stats: self.stats,

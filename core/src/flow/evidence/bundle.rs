@@ -449,6 +449,10 @@ mod access {
         parameter_id: Option<u8>,
         cipher: String,
         pace_offered: bool,
+        /// Absent in bundles written before the field existed: those reads could not
+        /// downgrade silently either (BAC after PACE needed the same opt-in), but did not say.
+        #[serde(default)]
+        downgraded: bool,
     }
 
     pub fn serialize<S: Serializer>(access: &AccessInfo, s: S) -> Result<S::Ok, S::Error> {
@@ -483,6 +487,7 @@ mod access {
                 &["3DES", "AES-128", "AES-192", "AES-256"],
             )?,
             pace_offered: w.pace_offered,
+            downgraded: w.downgraded,
         })
     }
 }
