@@ -19,7 +19,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 use super::countries::{self, CodeKind};
 use super::date::{Date, digits};
 use super::messages::{Code, Lang};
-use crate::mrz::{Mrz, MrzError, MrzKey, NameMatch, name_matches};
+use crate::mrz::{Mrz, MrzAccess, MrzError, MrzKey, NameMatch, name_matches};
 
 /// Why an input was refused. Every variant has a stable [`Code`]; none carries personal data.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -502,6 +502,15 @@ impl AccessMrz {
         }
     }
 
+    /// What DG1 is compared with (`verify::verify_access`, [`dg1_matches_access`]): the whole
+    /// MRZ when it was scanned, the key built from the three fields when they were typed.
+    pub fn as_mrz_access(&self) -> MrzAccess<'_> {
+        match self {
+            AccessMrz::Scanned(mrz) => MrzAccess::Lines(mrz),
+            AccessMrz::Manual { key, .. } => MrzAccess::Fields(key),
+        }
+    }
+
     /// The full MRZ, when it was scanned.
     pub fn mrz(&self) -> Option<&Mrz> {
         match self {
@@ -546,35 +555,7 @@ pub fn manual_mrz(
 /// DG1 holds the MRZ used for access: the whole MRZ when it was scanned, the three key fields
 /// when they were typed (ICAO 9303-11 and mitid-flow.md §5.5 item 3).
 pub fn dg1_matches_access(dg1: &Mrz, access: &AccessMrz) -> Result<(), ValidationError> {
-    let (number, birth, expiry) = match access {
-        AccessMrz::Scanned(mrz) => (mrz.document_number(), mrz.birth_date(), mrz.expiry_date()),
-        AccessMrz::Manual {
-            document_number,
-            birth_date,
-            expiry_date,
-            ..
-        } => (
-            document_number.as_str(),
-            birth_date.as_str(),
-            expiry_date.as_str(),
-        ),
-    };
-    let mut fields = Vec::new();
-    if dg1.document_number() != number {
-        fields.push("document_number");
-    }
-    if dg1.birth_date() != birth {
-        fields.push("birth_date");
-    }
-    if dg1.expiry_date() != expiry {
-        fields.push("expiry_date");
-    }
-    if let AccessMrz::Scanned(mrz) = access
-        && fields.is_empty()
-        && dg1.lines() != mrz.lines()
-    {
-        fields.push("other");
-    }
+    let fields = access.as_mrz_access().differences(dg1);
     if fields.is_empty() {
         Ok(())
     } else {
