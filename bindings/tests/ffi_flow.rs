@@ -393,6 +393,11 @@ fn validators_give_codes_messages_and_warnings() {
     assert_eq!(v.value.as_deref(), Some("anna.eriksson"));
     let v = validate_phone("+45 1234 567".into(), None).unwrap();
     assert_eq!(v.error.unwrap().code, "PHONE_DK_LENGTH");
+    // Every spelling is the one E.164 value the flow sends and the backend keys by.
+    for typed in ["0045 12-34 56 78", "(+45) 12.34.56.78", "12 34 56 78"] {
+        let v = validate_phone(typed.into(), None).unwrap();
+        assert_eq!(v.value.as_deref(), Some(PHONE), "{typed:?}");
+    }
     let v = validate_document_code(DocumentKind::IdCard, "P<".into(), None).unwrap();
     assert_eq!(v.error.unwrap().code, "DOC_KIND");
     let bad_day = CalendarDate {
