@@ -8,6 +8,8 @@ use idproof_core::flow::{Code, Date, Lang};
 use idproof_core::mrz::{Mrz, NameMatch};
 use proptest::prelude::*;
 
+mod flow_support;
+
 fn d(y: u16, m: u8, day: u8) -> Date {
     Date::new(y, m, day).unwrap()
 }
@@ -573,57 +575,12 @@ fn phone_numbers_are_e164() {
     }
 }
 
-/// A valid E.164 number's digits: a country code not starting with 0, 8 to 15 digits in
-/// all, and (for `+45`) exactly 8 national digits.
-fn e164_digits() -> impl Strategy<Value = String> {
-    let danish = proptest::string::string_regex("45[0-9]{8}").unwrap();
-    let other = proptest::string::string_regex("[1-9][0-9]{7,14}")
-        .unwrap()
-        .prop_filter("+45 has 8 national digits", |d| {
-            !d.starts_with("45") || d.len() == 10
-        });
-    prop_oneof![danish, other]
-}
-
-/// `digits` as someone might type it: `+`, `00` or (Danish numbers not starting with 0) no
-/// prefix, with
-/// separators between any digits.
-fn typed_variant(digits: String) -> impl Strategy<Value = (String, String)> {
-    let prefixes: Vec<&'static str> = if digits.starts_with("45") && !digits[2..].starts_with('0') {
-        vec!["+", "00", "(+", "national"]
-    } else {
-        vec!["+", "00", "(+"]
-    };
-    let separators = proptest::collection::vec(
-        proptest::sample::select(vec!["", "", " ", "-", ".", "/", "\u{a0}", " (", ") "]),
-        digits.len(),
-    );
-    (proptest::sample::select(prefixes), separators).prop_map(move |(prefix, seps)| {
-        let shown = match prefix {
-            "national" => digits.get(2..).unwrap_or_default().to_owned(),
-            _ => digits.clone(),
-        };
-        let mut typed = String::from(match prefix {
-            "national" => "",
-            other => other,
-        });
-        for (c, sep) in shown.chars().zip(seps) {
-            typed.push(c);
-            typed.push_str(sep);
-        }
-        if prefix == "(+" {
-            typed.push(')');
-        }
-        (typed, format!("+{digits}"))
-    })
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn any_spelling_of_a_valid_number_normalises_to_its_e164_form(
-        (typed, e164) in e164_digits().prop_flat_map(typed_variant)
+        (typed, e164) in flow_support::phone_spellings()
     ) {
         let phone = validate::phone(&typed);
         prop_assert_eq!(phone.as_ref().map(|p| p.as_str()), Ok(e164.as_str()), "{:?}", typed);
