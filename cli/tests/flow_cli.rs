@@ -542,7 +542,7 @@ fn demo_ends_with_the_flow_at_substantial() {
 
 /// The happy path with the MRZ as three typed fields (`fields`, as the script's
 /// `mrz_fields` object) and the phone as `phone`.
-fn typed_fields_events(fields: Value, phone: &str) -> Vec<Value> {
+fn typed_fields_events(fields: &Value, phone: &str) -> Vec<Value> {
     let mut events = happy_events();
     assert_eq!(events[5], json!({"mrz": MRZ}));
     events[5] = json!({ "mrz_fields": fields });
@@ -579,11 +579,14 @@ fn three_typed_fields_and_a_spaced_phone_reach_substantial() {
         ),
     ];
     for (fields, phone) in cases {
-        let out = run_script(&dir, &script(typed_fields_events(fields, phone)), &[]);
+        let out = run_script(&dir, &script(typed_fields_events(&fields, phone)), &[]);
         let v = json_of(&out);
         assert!(refusals(&v).is_empty(), "{phone}: {v}");
         assert_eq!(v["step"], "done", "{phone}: {v}");
-        assert_eq!(v["assurance"], json!({"level": "substantial", "reasons": []}));
+        assert_eq!(
+            v["assurance"],
+            json!({"level": "substantial", "reasons": []})
+        );
         assert_eq!(v["chip"]["verdict"], "authentic");
         assert_eq!(out.status.code(), Some(0), "{phone}");
     }
@@ -604,7 +607,7 @@ fn typed_fields_that_are_not_the_documents_are_refused_and_can_be_corrected() {
     ] {
         let mut bad = right.clone();
         bad[field] = json!(wrong);
-        let mut events = typed_fields_events(right.clone(), "+45 20 00 00 00");
+        let mut events = typed_fields_events(&right, "+45 20 00 00 00");
         events.insert(5, json!({ "mrz_fields": bad }));
         let out = run_script(&dir, &script(events), &[]);
         let v = json_of(&out);
@@ -621,9 +624,18 @@ fn typed_fields_that_are_not_the_documents_are_refused_and_can_be_corrected() {
     }
     // Fields that are no date or no document number never reach the chip.
     for (bad, code) in [
-        (json!({"document_number": "L89-8902", "birth_date": "740812", "expiry_date": "340415"}), "MRZ_FORMAT"),
-        (json!({"document_number": "L898902C3", "birth_date": "741312", "expiry_date": "340415"}), "DOC_DATE"),
-        (json!({"document_number": "L898902C3", "birth_date": "740812", "expiry_date": "240415"}), "DOC_EXPIRED"),
+        (
+            json!({"document_number": "L89-8902", "birth_date": "740812", "expiry_date": "340415"}),
+            "MRZ_FORMAT",
+        ),
+        (
+            json!({"document_number": "L898902C3", "birth_date": "741312", "expiry_date": "340415"}),
+            "DOC_DATE",
+        ),
+        (
+            json!({"document_number": "L898902C3", "birth_date": "740812", "expiry_date": "240415"}),
+            "DOC_EXPIRED",
+        ),
     ] {
         let mut events = happy_events();
         events.truncate(5);
@@ -672,7 +684,10 @@ fn the_terminal_takes_three_fields_and_a_spaced_phone() {
         .collect();
     assert!(events.contains(&"enter_mrz_fields"), "{events:?}");
     assert_eq!(v["step"], "done");
-    assert_eq!(v["assurance"], json!({"level": "substantial", "reasons": []}));
+    assert_eq!(
+        v["assurance"],
+        json!({"level": "substantial", "reasons": []})
+    );
     // The code the backend sent was found under the number as typed with spaces.
     assert!(stderr(&out).contains("SMS from the reference backend"));
 }

@@ -88,7 +88,14 @@ pub fn verify_files(
     at: Time,
     access_mrz: Option<&Mrz>,
 ) -> Report {
-    verify_all(files, None, None, trust, at, access_mrz.map(MrzAccess::Lines))
+    verify_all(
+        files,
+        None,
+        None,
+        trust,
+        at,
+        access_mrz.map(MrzAccess::Lines),
+    )
 }
 
 /// The checks of files plus, for a live read, the chip's anti-clone evidence and Active

@@ -351,7 +351,10 @@ fn typed_fields_bind_dg1_to_those_three_fields() {
     // Each of the three fields differing in DG1 is refused, naming the field, and the
     // person types the fields again.
     for (other, field) in [
-        (td3("DNK", NAME, "X12345678", BIRTH, EXPIRY), "document_number"),
+        (
+            td3("DNK", NAME, "X12345678", BIRTH, EXPIRY),
+            "document_number",
+        ),
         (td3("DNK", NAME, DOC_NO, "740813", EXPIRY), "birth_date"),
         (td3("DNK", NAME, DOC_NO, BIRTH, "310416"), "expiry_date"),
     ] {

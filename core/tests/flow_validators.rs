@@ -583,7 +583,7 @@ proptest! {
         (typed, e164) in flow_support::phone_spellings()
     ) {
         let phone = validate::phone(&typed);
-        prop_assert_eq!(phone.as_ref().map(|p| p.as_str()), Ok(e164.as_str()), "{:?}", typed);
+        prop_assert_eq!(phone.as_ref().map(validate::PhoneNumber::as_str), Ok(e164.as_str()), "{:?}", typed);
     }
 
     #[test]
