@@ -106,17 +106,21 @@ impl App {
 
     /// The steps up to the chip read; returns the `ReadChip` action's key and challenge.
     fn up_to_chip_read(&mut self) -> (idproof_ffi::AccessKey, Vec<u8>) {
+        let scan = FlowEvent::ScanMrz {
+            text: self.chip.mrz_lines().unwrap().join("\n"),
+            source: MrzSource::Camera,
+        };
+        self.up_to_chip_read_with(scan)
+    }
+
+    /// [`App::up_to_chip_read`] with `mrz` as the MRZ step's event.
+    fn up_to_chip_read_with(&mut self, mrz: FlowEvent) -> (idproof_ffi::AccessKey, Vec<u8>) {
         self.up_to_identifier();
         self.send(FlowEvent::EnterPCode {
             p_code: P_CODE.into(),
         })
         .unwrap();
-        let actions = self
-            .send(FlowEvent::ScanMrz {
-                text: self.chip.mrz_lines().unwrap().join("\n"),
-                source: MrzSource::Camera,
-            })
-            .unwrap();
+        let actions = self.send(mrz).unwrap();
         match actions.as_slice() {
             [
                 FlowAction::ReadChip {
@@ -131,6 +135,17 @@ impl App {
     /// The platform's chip read and verification, handed to the flow.
     fn read_chip(&mut self) -> Vec<FlowAction> {
         let (key, challenge) = self.up_to_chip_read();
+        let lines = self.chip.mrz_lines().unwrap();
+        self.read_and_hand_over(key, challenge, Some(lines))
+    }
+
+    /// Reads with `key` and `challenge`, verifies with `access_mrz`, hands both to the flow.
+    fn read_and_hand_over(
+        &mut self,
+        key: idproof_ffi::AccessKey,
+        challenge: Vec<u8>,
+        access_mrz: Option<Vec<String>>,
+    ) -> Vec<FlowAction> {
         let mut options = default_read_options();
         options.active_authentication_challenge = Some(challenge);
         let session = ReadSession::new(key, options).unwrap();
@@ -142,13 +157,7 @@ impl App {
                 ReadStep::Done { document } => break document,
             }
         };
-        let report = verify(
-            document.clone(),
-            self.trust.clone(),
-            AT,
-            Some(self.chip.mrz_lines().unwrap()),
-        )
-        .unwrap();
+        let report = verify(document.clone(), self.trust.clone(), AT, access_mrz).unwrap();
         self.send(FlowEvent::ChipRead { document, report }).unwrap()
     }
 }
@@ -393,6 +402,11 @@ fn validators_give_codes_messages_and_warnings() {
     assert_eq!(v.value.as_deref(), Some("anna.eriksson"));
     let v = validate_phone("+45 1234 567".into(), None).unwrap();
     assert_eq!(v.error.unwrap().code, "PHONE_DK_LENGTH");
+    // Every spelling is the one E.164 value the flow sends and the backend keys by.
+    for typed in ["0045 12-34 56 78", "(+45) 12.34.56.78", "12 34 56 78"] {
+        let v = validate_phone(typed.into(), None).unwrap();
+        assert_eq!(v.value.as_deref(), Some(PHONE), "{typed:?}");
+    }
     let v = validate_document_code(DocumentKind::IdCard, "P<".into(), None).unwrap();
     assert_eq!(v.error.unwrap().code, "DOC_KIND");
     let bad_day = CalendarDate {
@@ -532,4 +546,66 @@ fn a_flow_configured_in_danish_refuses_warns_and_fails_in_danish_under_the_same_
         flow_message(code.into(), Lang::En).unwrap().unwrap()
     );
     assert_ne!(message, danish(code));
+}
+
+#[test]
+fn three_typed_fields_and_a_spaced_phone_reach_substantial_through_the_ffi() {
+    let mut app = App::new("specimen");
+    let lines = app.chip.mrz_lines().unwrap();
+    let line2 = lines[1].as_str();
+    // The fields as a person types them off the data page (lower case is fine).
+    let fields = FlowEvent::EnterMrzFields {
+        document_number: line2[..9].to_lowercase(),
+        birth_date: line2[13..19].into(),
+        expiry_date: line2[21..27].into(),
+    };
+    let (key, challenge) = app.up_to_chip_read_with(fields);
+    // An app that had only the fields verifies without an access MRZ: `dg1_mrz_match` is
+    // not performed on its side, and the backend compares DG1 with the bundle's fields.
+    app.read_and_hand_over(key, challenge, None);
+    app.send(face(Outcome::Passed, Outcome::Passed)).unwrap();
+    let assurance = app.flow.assurance().unwrap().unwrap();
+    assert_eq!(
+        assurance.level,
+        AssuranceLevel::Substantial,
+        "{assurance:?}"
+    );
+    let (json, nonce) = app.bundles[0].clone();
+    assert!(json.contains(r#""access_mrz":{"fields":"#), "{json}");
+    let verdict = verify_evidence_bundle(json, app.trust.clone(), AT, nonce).unwrap();
+    let dg1 = verdict
+        .report
+        .checks
+        .iter()
+        .find(|c| c.name == "dg1_mrz_match")
+        .unwrap();
+    assert_eq!(dg1.status, CheckStatus::Passed, "{dg1:?}");
+    assert!(verdict.failures.is_empty(), "{:?}", verdict.failures);
+
+    app.send(FlowEvent::EnterUserId {
+        user_id: "typed fields".into(),
+    })
+    .unwrap();
+    app.send(FlowEvent::EnterPhone {
+        phone: "0045 12-34 56.78".into(),
+    })
+    .unwrap();
+    assert_eq!(app.flow.step().unwrap(), FlowStep::SmsCode);
+    // The code is keyed by the E.164 form, found under any spelling.
+    let code = app
+        .backend
+        .last_sms_code("+45 12 34 56 78".into())
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        app.backend.last_sms_code(PHONE.into()).unwrap(),
+        Some(code.clone())
+    );
+    app.send(FlowEvent::EnterSmsCode { code }).unwrap();
+    assert_eq!(app.flow.step().unwrap(), FlowStep::Usage);
+    app.send(FlowEvent::ChooseUsage {
+        usage: Usage::ThisPhone,
+    })
+    .unwrap();
+    assert_eq!(app.flow.step().unwrap(), FlowStep::Done);
 }

@@ -269,8 +269,8 @@ impl<'a> FlowDriver<'a> {
         }
     }
 
-    /// The SMS code the reference backend last sent to the phone number entered (what the
-    /// person reads on their phone).
+    /// The SMS code the reference backend last sent to the phone number the flow sent it to
+    /// (what the person reads on their phone).
     pub fn sms_code_sent(&self) -> Option<String> {
         let phone = self.last_phone.as_deref()?;
         self.backend.last_sms_code(phone).map(str::to_owned)
@@ -286,10 +286,6 @@ impl<'a> FlowDriver<'a> {
             }
             ScriptEvent::SmsCodeReceived => {
                 Event::EnterSmsCode(self.sms_code_sent().unwrap_or_default())
-            }
-            ScriptEvent::Phone(phone) => {
-                self.last_phone = Some(phone.clone());
-                Event::EnterPhone(phone.clone())
             }
             other => to_event(other),
         };
@@ -376,6 +372,12 @@ impl<'a> FlowDriver<'a> {
                 };
                 self.last_outcome = Some(outcome);
                 Some(event)
+            }
+            Action::SendSms { phone, .. } => {
+                // The number as the flow validated it (E.164), the form the backend keys the
+                // code by: never the text as typed.
+                self.last_phone = Some(phone.as_str().to_owned());
+                perform(&mut self.backend, action)
             }
             Action::SubmitEvidence(evidence) => {
                 self.submitted_bundle = evidence.bundle(self.at).to_json().ok();

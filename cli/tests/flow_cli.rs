@@ -539,3 +539,155 @@ fn demo_ends_with_the_flow_at_substantial() {
     assert_eq!(v["flow"]["chip"]["verdict"], "authentic");
     assert_eq!(refusals(&v["flow"]), Vec::<(String, String)>::new());
 }
+
+/// The happy path with the MRZ as three typed fields (`fields`, as the script's
+/// `mrz_fields` object) and the phone as `phone`.
+fn typed_fields_events(fields: &Value, phone: &str) -> Vec<Value> {
+    let mut events = happy_events();
+    assert_eq!(events[5], json!({"mrz": MRZ}));
+    events[5] = json!({ "mrz_fields": fields });
+    assert_eq!(events[8], json!({"phone": "+4520000000"}));
+    events[8] = json!({ "phone": phone });
+    events
+}
+
+#[test]
+fn three_typed_fields_and_a_spaced_phone_reach_substantial() {
+    let dir = scratch("fields");
+    // Spellings of the same three fields (case, fillers, surrounding spaces) and of the same
+    // phone number (the prompt's own `+45 …` hint, hyphens, 00, the national number).
+    let cases = [
+        (
+            json!({"document_number": "L898902C3", "birth_date": "740812", "expiry_date": "340415"}),
+            "+45 20 00 00 00",
+        ),
+        (
+            json!({"document_number": " l898902c3< ", "birth_date": "740812", "expiry_date": "340415"}),
+            "+45-2000-0000",
+        ),
+        (
+            json!({"document_number": "L898902C3", "birth_date": "740812", "expiry_date": "340415"}),
+            "0045 20.00.00.00",
+        ),
+        (
+            json!({"document_number": "L898902C3", "birth_date": "740812", "expiry_date": "340415"}),
+            "(+45) 20 00 00 00",
+        ),
+        (
+            json!({"document_number": "L898902C3", "birth_date": "740812", "expiry_date": "340415"}),
+            "20 00 00 00",
+        ),
+    ];
+    for (fields, phone) in cases {
+        let out = run_script(&dir, &script(typed_fields_events(&fields, phone)), &[]);
+        let v = json_of(&out);
+        assert!(refusals(&v).is_empty(), "{phone}: {v}");
+        assert_eq!(v["step"], "done", "{phone}: {v}");
+        assert_eq!(
+            v["assurance"],
+            json!({"level": "substantial", "reasons": []})
+        );
+        assert_eq!(v["chip"]["verdict"], "authentic");
+        assert_eq!(out.status.code(), Some(0), "{phone}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn typed_fields_that_are_not_the_documents_are_refused_and_can_be_corrected() {
+    let dir = scratch("fields-wrong");
+    let right =
+        json!({"document_number": "L898902C3", "birth_date": "740812", "expiry_date": "340415"});
+    // Each field wrong in turn: the chip derives its key from all three, so it refuses
+    // access, and the flow goes back to the MRZ step for the fields to be typed again.
+    for (field, wrong) in [
+        ("document_number", "L898902C4"),
+        ("birth_date", "740813"),
+        ("expiry_date", "340416"),
+    ] {
+        let mut bad = right.clone();
+        bad[field] = json!(wrong);
+        let mut events = typed_fields_events(&right, "+45 20 00 00 00");
+        events.insert(5, json!({ "mrz_fields": bad }));
+        let out = run_script(&dir, &script(events), &[]);
+        let v = json_of(&out);
+        assert_eq!(
+            refusals(&v),
+            [("chip_read_failed".to_owned(), "ACCESS_DENIED".to_owned())],
+            "{field}: {v}"
+        );
+        let refused = refused_entries(&v).next().unwrap();
+        assert_eq!(refused["step"], "mrz", "{field}");
+        assert_eq!(v["step"], "done", "{field}");
+        assert_eq!(v["assurance"]["level"], "substantial", "{field}");
+        assert_eq!(out.status.code(), Some(0), "{field}");
+    }
+    // Fields that are no date or no document number never reach the chip.
+    for (bad, code) in [
+        (
+            json!({"document_number": "L89-8902", "birth_date": "740812", "expiry_date": "340415"}),
+            "MRZ_FORMAT",
+        ),
+        (
+            json!({"document_number": "L898902C3", "birth_date": "741312", "expiry_date": "340415"}),
+            "DOC_DATE",
+        ),
+        (
+            json!({"document_number": "L898902C3", "birth_date": "740812", "expiry_date": "240415"}),
+            "DOC_EXPIRED",
+        ),
+    ] {
+        let mut events = happy_events();
+        events.truncate(5);
+        events.push(json!({ "mrz_fields": bad }));
+        let out = run_script(&dir, &script(events), &[]);
+        let v = json_of(&out);
+        assert_eq!(
+            refusals(&v),
+            [("enter_mrz_fields".to_owned(), code.to_owned())],
+            "{v}"
+        );
+        assert_eq!(v["step"], "mrz");
+        assert_eq!(out.status.code(), Some(1));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_terminal_takes_three_fields_and_a_spaced_phone() {
+    let answers = format!(
+        "yes\nyes\npassport\nUTO\n{P_CODE}\nL898902C3, 740812 ,340415\npass\nterminal user\n\
+         +45 20 00 00 01\n\nthis-phone\n"
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_idproof"))
+        .args(["flow", "--instant", "--json", "--today", "2026-11-30"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(answers.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json_of(&out);
+    assert!(refusals(&v).is_empty(), "{v}");
+    let events: Vec<&str> = v["transcript"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert!(events.contains(&"enter_mrz_fields"), "{events:?}");
+    assert_eq!(v["step"], "done");
+    assert_eq!(
+        v["assurance"],
+        json!({"level": "substantial", "reasons": []})
+    );
+    // The code the backend sent was found under the number as typed with spaces.
+    assert!(stderr(&out).contains("SMS from the reference backend"));
+}

@@ -31,7 +31,7 @@ use crate::crypto::signature::{HashAlgorithm, KeyDescription, key_description};
 use crate::error::ErrorCode;
 use crate::lds::sod::LdsSecurityObject;
 use crate::lds::{Com, DataGroup, Dg1, LdsFile, Sod};
-use crate::mrz::Mrz;
+use crate::mrz::{Mrz, MrzAccess};
 use crate::reader::{AaExchange, AaResponse, ChipEvidence, Document};
 use crate::report::{Check, CheckName, CheckStatus, Report};
 
@@ -51,12 +51,25 @@ pub const PA_COM: &str = "PA_COM";
 pub const AA_FAILED: &str = "AA_FAILED";
 
 /// Checks a read document against `trust` at `at`. `access_mrz` is the full MRZ the chip was
-/// opened with, when the caller had one (a CAN or typed document number/dates give `None`).
+/// opened with, when the caller had one (a CAN gives `None`; for typed document number and
+/// dates use [`verify_access`] with [`MrzAccess::Fields`], so DG1 is compared with them).
 pub fn verify(
     document: &Document,
     trust: &TrustStore,
     at: Time,
     access_mrz: Option<&Mrz>,
+) -> Report {
+    verify_access(document, trust, at, access_mrz.map(MrzAccess::Lines))
+}
+
+/// [`verify`] with what the chip was opened with of either kind: the whole MRZ or the three
+/// typed key fields (`dg1_mrz_match` compares DG1 with whichever was given, and is
+/// `not_performed` only for `None`, a CAN-opened read).
+pub fn verify_access(
+    document: &Document,
+    trust: &TrustStore,
+    at: Time,
+    access: Option<MrzAccess<'_>>,
 ) -> Report {
     verify_all(
         &document.files,
@@ -64,7 +77,7 @@ pub fn verify(
         document.active_authentication.as_ref(),
         trust,
         at,
-        access_mrz,
+        access,
     )
 }
 
@@ -75,7 +88,14 @@ pub fn verify_files(
     at: Time,
     access_mrz: Option<&Mrz>,
 ) -> Report {
-    verify_all(files, None, None, trust, at, access_mrz)
+    verify_all(
+        files,
+        None,
+        None,
+        trust,
+        at,
+        access_mrz.map(MrzAccess::Lines),
+    )
 }
 
 /// The checks of files plus, for a live read, the chip's anti-clone evidence and Active
@@ -86,15 +106,19 @@ fn verify_all(
     aa: Option<&AaExchange>,
     trust: &TrustStore,
     at: Time,
-    access_mrz: Option<&Mrz>,
+    access: Option<MrzAccess<'_>>,
 ) -> Report {
     let (mut checks, pa) = passive_authentication(files, trust, at);
     let hashes_passed = checks
         .iter()
         .any(|c| c.name == CheckName::DgHashes && c.status == CheckStatus::Passed);
     let dg15_proven = pa_proves_data_groups(&checks);
+    let access_mrz = match access {
+        Some(MrzAccess::Lines(mrz)) => Some(mrz),
+        Some(MrzAccess::Fields(_)) | None => None,
+    };
     checks.push(mrz_check(files, access_mrz));
-    checks.push(dg1_matches_mrz(files, access_mrz));
+    checks.push(dg1_matches_access(files, access));
     let signed = pa.signed_dgs.as_ref();
     checks.push(match evidence {
         Some(evidence) => chip_authentication_check(files, evidence, trust, at, hashes_passed),
@@ -450,28 +474,50 @@ fn mrz_check(files: &BTreeMap<LdsFile, Vec<u8>>, access_mrz: Option<&Mrz>) -> Ch
     }
 }
 
-fn dg1_matches_mrz(files: &BTreeMap<LdsFile, Vec<u8>>, access_mrz: Option<&Mrz>) -> Check {
-    let Some(mrz) = access_mrz else {
+/// `dg1_mrz_match`: DG1 against what the chip was opened with, by the one rule of
+/// [`MrzAccess::differences`] (the whole MRZ, or the three typed key fields); `not_performed`
+/// only when there is nothing MRZ-derived (a CAN-opened read) or no DG1.
+fn dg1_matches_access(files: &BTreeMap<LdsFile, Vec<u8>>, access: Option<MrzAccess<'_>>) -> Check {
+    const NAME: CheckName = CheckName::Dg1MrzMatch;
+    let Some(access) = access else {
         return Check::not_performed(
-            CheckName::Dg1MrzMatch,
+            NAME,
             "no MRZ used to open the chip was given, so there is none to compare DG1 with",
         );
     };
     let Some(raw) = files.get(&LdsFile::Dg(DataGroup::DG1)) else {
-        return Check::not_performed(CheckName::Dg1MrzMatch, "DG1 was not read");
+        return Check::not_performed(NAME, "DG1 was not read");
     };
-    match Dg1::parse(raw) {
-        Err(e) => Check::failed(CheckName::Dg1MrzMatch, "LDS_FORMAT", e.to_string()),
-        Ok(dg1) if dg1.mrz_text() == mrz.lines().concat() => Check::passed(CheckName::Dg1MrzMatch),
-        Ok(dg1) => Check::failed(
-            CheckName::Dg1MrzMatch,
-            "MRZ_MISMATCH",
-            format!(
-                "DG1 holds a different MRZ than the one used for access (DG1 line 1: {})",
-                dg1.lines().first().copied().unwrap_or_default()
-            ),
-        ),
+    let dg1 = match Dg1::parse(raw) {
+        Err(e) => return Check::failed(NAME, "LDS_FORMAT", e.to_string()),
+        Ok(dg1) => dg1,
+    };
+    if let MrzAccess::Lines(mrz) = access
+        && dg1.mrz_text() == mrz.lines().concat()
+    {
+        return Check::passed_with(NAME, access.compared());
     }
+    let differences = match Mrz::parse(dg1.mrz_text()) {
+        Ok(dg1_mrz) => access.differences(&dg1_mrz),
+        // DG1's MRZ is not an MRZ: it cannot hold what opened the chip (see lds_parse).
+        Err(_) => vec!["other"],
+    };
+    if differences.is_empty() {
+        return Check::passed_with(NAME, access.compared());
+    }
+    let detail = match access {
+        MrzAccess::Lines(_) => format!(
+            "DG1 holds a different MRZ than the one used for access (differs in: {}; DG1 \
+             line 1: {})",
+            differences.join(", "),
+            dg1.lines().first().copied().unwrap_or_default()
+        ),
+        MrzAccess::Fields(_) => format!(
+            "DG1 differs from the three fields typed to open the chip in: {}",
+            differences.join(", ")
+        ),
+    };
+    Check::failed(NAME, "MRZ_MISMATCH", detail)
 }
 
 /// The offline anti-clone check: never run, and the reason says whether the document has

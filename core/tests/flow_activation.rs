@@ -347,6 +347,46 @@ fn dg1_must_be_the_mrz_used_for_access() {
 }
 
 #[test]
+fn typed_fields_bind_dg1_to_those_three_fields() {
+    // Each of the three fields differing in DG1 is refused, naming the field, and the
+    // person types the fields again.
+    for (other, field) in [
+        (
+            td3("DNK", NAME, "X12345678", BIRTH, EXPIRY),
+            "document_number",
+        ),
+        (td3("DNK", NAME, DOC_NO, "740813", EXPIRY), "birth_date"),
+        (td3("DNK", NAME, DOC_NO, BIRTH, "310416"), "expiry_date"),
+    ] {
+        let mut h = Harness::new();
+        h.walk_to_mrz(false);
+        h.ok(manual(DOC_NO, BIRTH, EXPIRY));
+        let error = h
+            .send(Event::ChipRead {
+                document: Box::new(document(&other, false)),
+                report: Box::new(report_without_anti_clone()),
+            })
+            .unwrap_err();
+        assert_eq!(error.code().as_str(), "MRZ_MISMATCH", "{field}");
+        assert!(error.to_string().ends_with(field), "{field}: {error}");
+        assert_eq!(h.flow.step(), Step::Mrz, "{field}");
+        h.ok(manual(DOC_NO, BIRTH, EXPIRY));
+        h.chip_read(report_fully_passed(), true);
+    }
+    // The rest of DG1 has nothing typed to differ from: another name is the same document
+    // as far as three fields can tell (the whole MRZ, scanned, would be refused).
+    let mut h = Harness::new();
+    h.walk_to_mrz(false);
+    h.ok(manual(&DOC_NO.to_lowercase(), BIRTH, EXPIRY));
+    let renamed = td3("DNK", "HANSEN<<PETER", DOC_NO, BIRTH, EXPIRY);
+    h.ok(Event::ChipRead {
+        document: Box::new(document(&renamed, true)),
+        report: Box::new(report_fully_passed()),
+    });
+    assert_eq!(h.flow.step(), Step::Face);
+}
+
+#[test]
 fn dg1_of_another_kind_or_expired_is_refused() {
     let mut h = Harness::new();
     h.walk_to_mrz(false);
@@ -501,7 +541,7 @@ fn wrong_credentials_are_refused_at_their_steps() {
     assert_eq!(h.err(Event::Back, "BACK_NOT_ALLOWED"), Step::UserId);
     h.ok(Event::EnterUserId(USER_ID.into()));
     for (input, code) in [
-        ("12345678", "PHONE_FORMAT"),
+        ("1234 5678 9", "PHONE_FORMAT"),
         ("+45 1234 567", "PHONE_DK_LENGTH"),
         ("+0123456789", "PHONE_COUNTRY_CODE"),
     ] {
@@ -832,4 +872,32 @@ fn every_flow_error_has_a_catalogue_message() {
     let config = FlowConfig::new(today());
     assert_eq!(config.max_face_attempts, 3);
     assert!(!config.allow_specimen);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Any spelling of a valid number: the flow sends the SMS to its E.164 form, the backend
+    /// keys the code by that form, and the code found under the number *as typed* is the
+    /// one that verifies.
+    #[test]
+    fn any_spelling_of_the_phone_reaches_the_sms_code_and_done(
+        (typed, e164) in phone_spellings()
+    ) {
+        let mut h = Harness::new();
+        h.walk_to_mrz(false);
+        h.scan_passport();
+        h.chip_read(report_fully_passed(), true);
+        h.face_passes();
+        h.ok(Event::EnterUserId(USER_ID.into()));
+        h.ok(Event::EnterPhone(typed.clone()));
+        proptest::prop_assert_eq!(h.flow.step(), Step::SmsCode);
+        let code = h.backend.last_sms_code(&typed).map(str::to_owned);
+        proptest::prop_assert!(code.is_some(), "{:?}", typed);
+        proptest::prop_assert_eq!(h.backend.last_sms_code(&e164).map(str::to_owned), code.clone());
+        h.ok(Event::EnterSmsCode(code.unwrap_or_default()));
+        proptest::prop_assert_eq!(h.flow.step(), Step::Usage);
+        h.ok(Event::ChooseUsage(idproof_core::flow::Usage::ThisPhone));
+        proptest::prop_assert_eq!(h.flow.step(), Step::Done);
+    }
 }

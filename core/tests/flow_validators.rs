@@ -6,6 +6,9 @@ use idproof_core::flow::countries::{self, CodeKind};
 use idproof_core::flow::validate::{self, AccessMrz, DocumentKind, ValidationError};
 use idproof_core::flow::{Code, Date, Lang};
 use idproof_core::mrz::{Mrz, NameMatch};
+use proptest::prelude::*;
+
+mod flow_support;
 
 fn d(y: u16, m: u8, day: u8) -> Date {
     Date::new(y, m, day).unwrap()
@@ -516,31 +519,81 @@ fn user_id_spaces_digits_and_cpr_rules() {
 
 #[test]
 fn phone_numbers_are_e164() {
+    // Every spelling people type comes out as the one E.164 string.
+    for typed in [
+        "+4512345678",
+        "+45 12 34 56 78",
+        "+45-12-34-56-78",
+        "+45.12.34.56.78",
+        "(+45) 12 34 56 78",
+        "+45 (12) 345-678",
+        "+45/12345678",
+        "0045 12 34 56 78",
+        "004512345678",
+        "12 34 56 78",
+        "12345678",
+        "\u{a0}+45\u{a0}1234\u{a0}5678\t",
+        "+45\u{2011}1234\u{2013}5678",
+    ] {
+        assert_eq!(
+            validate::phone(typed).unwrap().as_str(),
+            "+4512345678",
+            "{typed:?}"
+        );
+    }
     assert_eq!(
-        validate::phone("+4512345678").unwrap().as_str(),
-        "+4512345678"
+        validate::phone("0046 70-123 45 67").unwrap().as_str(),
+        "+46701234567"
     );
-    assert_eq!(
-        validate::phone("+45 12 34 56 78").unwrap().as_str(),
-        "+4512345678"
-    );
-    assert!(validate::phone("+46701234567").is_ok());
     assert!(validate::phone("+12025550123").is_ok());
     assert!(validate::phone("+123456789012345").is_ok(), "15 digits");
     assert!(validate::phone("+12345678").is_ok(), "8 digits");
     for (bad, c) in [
+        // Without + or 00, only a Danish 8-digit number is understood.
         ("4512345678", "PHONE_FORMAT"),
-        ("004512345678", "PHONE_FORMAT"),
+        ("1234567", "PHONE_FORMAT"),
+        ("070 1234 5678", "PHONE_FORMAT"),
+        // 8 digits starting with 0 are not a Danish number (and 00 is the prefix).
+        ("0123 4567", "PHONE_FORMAT"),
         ("+1234567", "PHONE_FORMAT"),
+        ("001234567", "PHONE_FORMAT"),
         ("+1234567890123456", "PHONE_FORMAT"),
-        ("+45-12345678", "PHONE_FORMAT"),
         ("+45l2345678", "PHONE_FORMAT"),
+        ("45+12345678", "PHONE_FORMAT"),
+        ("++4512345678", "PHONE_FORMAT"),
+        ("+45 1234 5678 ext 9", "PHONE_FORMAT"),
+        ("+", "PHONE_FORMAT"),
         ("", "PHONE_FORMAT"),
+        (" - ", "PHONE_FORMAT"),
         ("+0123456789", "PHONE_COUNTRY_CODE"),
+        ("000123456789", "PHONE_COUNTRY_CODE"),
         ("+451234567", "PHONE_DK_LENGTH"),
+        ("0045 1234 567", "PHONE_DK_LENGTH"),
         ("+45123456789", "PHONE_DK_LENGTH"),
     ] {
         assert_eq!(code(validate::phone(bad)), c, "{bad:?}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn any_spelling_of_a_valid_number_normalises_to_its_e164_form(
+        (typed, e164) in flow_support::phone_spellings()
+    ) {
+        let phone = validate::phone(&typed);
+        prop_assert_eq!(phone.as_ref().map(validate::PhoneNumber::as_str), Ok(e164.as_str()), "{:?}", typed);
+    }
+
+    #[test]
+    fn the_phone_validator_never_panics_and_accepts_only_e164(text in "\\PC{0,24}") {
+        if let Ok(phone) = validate::phone(&text) {
+            let digits = phone.as_str().strip_prefix('+').unwrap();
+            prop_assert!((8..=15).contains(&digits.len()));
+            prop_assert!(digits.bytes().all(|b| b.is_ascii_digit()));
+            prop_assert!(!digits.starts_with('0'));
+        }
     }
 }
 

@@ -698,9 +698,17 @@ mod tests {
             Some(Action::CheckPCode(p)) => assert_eq!(p.as_str(), "12345678"),
             other => panic!("{other:?}"),
         }
+        let spaced = FlowAction::SendSms {
+            session_id: "s".into(),
+            phone: "+45 20-00 00.00".into(),
+        };
+        match spaced.to_core_backend_action().unwrap() {
+            Some(Action::SendSms { phone, .. }) => assert_eq!(phone.as_str(), "+4520000000"),
+            other => panic!("{other:?}"),
+        }
         let bad = FlowAction::SendSms {
             session_id: "s".into(),
-            phone: "12345678".into(),
+            phone: "1234567".into(),
         };
         match bad.to_core_backend_action().unwrap_err() {
             IdProofError::Refused { code, .. } => assert_eq!(code, "PHONE_FORMAT"),

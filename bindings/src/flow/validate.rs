@@ -4,7 +4,7 @@
 //! Each returns a `Validation` rather than throwing: a refused input is an ordinary answer
 //! here, with the stable code, the catalogue message and a detail naming the field or
 //! position. `value` is the normalised form the flow and the backend use (the case-folded
-//! user ID, the phone number without spaces, the CPR digits without hyphen). Each takes an
+//! user ID, the phone number in E.164 form, the CPR digits without hyphen). Each takes an
 //! optional `lang` (default `None` = English in Kotlin and Swift) for its messages.
 
 use idproof_core::flow::Lang as CoreLang;
@@ -207,8 +207,9 @@ pub fn validate_user_id(text: String, lang: Option<Lang>) -> Result<Validation, 
     })
 }
 
-/// A phone number: `+` and 8–15 digits (E.164; spaces ignored), `+45` with 8 digits. The
-/// value is the number without spaces.
+/// A phone number: `+` (or `00`) and 8–15 digits (E.164), `+45` with 8 digits, or 8 digits
+/// alone for a Danish number; spaces, hyphens, dots, slashes and parentheses are ignored.
+/// The value is the E.164 form (`+4520000000`) the flow sends and the backend keys by.
 #[uniffi::export(default(lang = None))]
 pub fn validate_phone(text: String, lang: Option<Lang>) -> Result<Validation, IdProofError> {
     guard(|| {

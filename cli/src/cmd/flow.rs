@@ -22,9 +22,9 @@ use std::time::Duration;
 use idproof_core::asn1::Time;
 use idproof_core::auth::trust::TrustStore;
 use idproof_core::flow::{Date, DocumentKind, FlowConfig, Lang, Step, Usage};
-use idproof_core::mrz::MrzKey;
+use idproof_core::mrz::{MrzAccess, MrzKey};
 use idproof_core::reader::{AccessKey, ReadOptions, ReadSession};
-use idproof_core::verify::verify;
+use idproof_core::verify::verify_access;
 use idproof_core::{Error, ErrorCode};
 use idproof_pcsc::{ReadFailure, Readers, ResumePolicy, read_resuming};
 use rand_core::{OsRng, RngCore, UnwrapErr};
@@ -438,7 +438,14 @@ impl ChipReader for PcscChip {
         bar.finish_and_clear();
         match result {
             Ok(document) => {
-                let report = verify(&document, &self.trust, self.at, None);
+                // The three key fields opened the chip: DG1 must hold them (the flow and the
+                // backend compare a whole scanned MRZ on top).
+                let report = verify_access(
+                    &document,
+                    &self.trust,
+                    self.at,
+                    Some(MrzAccess::Fields(key)),
+                );
                 Outcome::Read(Box::new(document), report)
             }
             Err(ReadFailure::Reader(e)) => reader_failure(self, &e),

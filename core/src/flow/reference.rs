@@ -152,12 +152,16 @@ impl ReferenceBackend {
         self.user_ids.insert(user_id.to_lowercase());
     }
 
-    /// The last SMS code sent to `phone` (what the person reads on their phone).
+    /// The last SMS code sent to `phone` (what the person reads on their phone). `phone` is
+    /// normalised by the flow's own validator first, as the flow did before sending, so any
+    /// spelling of the number (`+45 20 00 00 00`, `0045-2000-0000`) finds the code; `None`
+    /// for text that is not a phone number.
     pub fn last_sms_code(&self, phone: &str) -> Option<&str> {
+        let phone = super::validate::phone(phone).ok()?;
         self.outbox
             .iter()
             .rev()
-            .find(|(p, _)| p == phone)
+            .find(|(p, _)| p == phone.as_str())
             .map(|(_, c)| c.as_str())
     }
 

@@ -19,7 +19,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 use super::countries::{self, CodeKind};
 use super::date::{Date, digits};
 use super::messages::{Code, Lang};
-use crate::mrz::{Mrz, MrzError, MrzKey, NameMatch, name_matches};
+use crate::mrz::{Mrz, MrzAccess, MrzError, MrzKey, NameMatch, name_matches};
 
 /// Why an input was refused. Every variant has a stable [`Code`]; none carries personal data.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -502,6 +502,15 @@ impl AccessMrz {
         }
     }
 
+    /// What DG1 is compared with (`verify::verify_access`, [`dg1_matches_access`]): the whole
+    /// MRZ when it was scanned, the key built from the three fields when they were typed.
+    pub fn as_mrz_access(&self) -> MrzAccess<'_> {
+        match self {
+            AccessMrz::Scanned(mrz) => MrzAccess::Lines(mrz),
+            AccessMrz::Manual { key, .. } => MrzAccess::Fields(key),
+        }
+    }
+
     /// The full MRZ, when it was scanned.
     pub fn mrz(&self) -> Option<&Mrz> {
         match self {
@@ -546,35 +555,7 @@ pub fn manual_mrz(
 /// DG1 holds the MRZ used for access: the whole MRZ when it was scanned, the three key fields
 /// when they were typed (ICAO 9303-11 and mitid-flow.md §5.5 item 3).
 pub fn dg1_matches_access(dg1: &Mrz, access: &AccessMrz) -> Result<(), ValidationError> {
-    let (number, birth, expiry) = match access {
-        AccessMrz::Scanned(mrz) => (mrz.document_number(), mrz.birth_date(), mrz.expiry_date()),
-        AccessMrz::Manual {
-            document_number,
-            birth_date,
-            expiry_date,
-            ..
-        } => (
-            document_number.as_str(),
-            birth_date.as_str(),
-            expiry_date.as_str(),
-        ),
-    };
-    let mut fields = Vec::new();
-    if dg1.document_number() != number {
-        fields.push("document_number");
-    }
-    if dg1.birth_date() != birth {
-        fields.push("birth_date");
-    }
-    if dg1.expiry_date() != expiry {
-        fields.push("expiry_date");
-    }
-    if let AccessMrz::Scanned(mrz) = access
-        && fields.is_empty()
-        && dg1.lines() != mrz.lines()
-    {
-        fields.push("other");
-    }
+    let fields = access.as_mrz_access().differences(dg1);
     if fields.is_empty() {
         Ok(())
     } else {
@@ -652,25 +633,49 @@ pub fn user_id(input: &str) -> Result<UserId, ValidationError> {
 // ---------------------------------------------------------------------------------------------
 // Phone and SMS code
 
-/// A phone number in E.164 form, `+` and digits.
+/// A phone number in E.164 form, `+` and digits: the one normalised form every consumer
+/// uses (the SMS action, the backend's keying of the code it sent, the FFI's `value`).
 #[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct PhoneNumber(String);
 
 impl PhoneNumber {
-    /// `+` followed by the digits, no spaces.
+    /// `+` followed by the digits, nothing else (e.g. `+4520000000`).
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 
-/// E.164 (ITU-T E.164): `+`, a country code not starting with 0, 8–15 digits in all. Spaces
-/// between digit groups are ignored. Danish numbers (`+45`) have exactly 8 national digits.
-/// No public MitID rule limits the countries (mitid-flow.md §3.3); the SMS proves the number.
+/// The separators people type between digit groups (`+45 20 00 00 00`, `+45-2000-0000`,
+/// `(+45) 20.00.00.00`, a pasted no-break space); dropped before the number is judged.
+fn phone_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '-' | '.' | '(' | ')' | '/' | '\u{2010}'..='\u{2015}')
+}
+
+/// Danish national numbers have 8 digits, the first not 0 (there is no trunk prefix): typed
+/// without a country code, they are `+45` numbers (mitid-flow.md §3.3: default the prefix to
+/// +45).
+const DANISH_NATIONAL_DIGITS: usize = 8;
+
+/// A phone number as people type it, normalised to E.164 (ITU-T E.164): `+`, a country code
+/// not starting with 0, 8–15 digits in all. Spaces, hyphens, dots, slashes and parentheses
+/// between digit groups are ignored; the international prefix `00` stands for `+`; exactly 8
+/// digits without either (the first not 0) are a Danish number (`+45`). Danish numbers (`+45`) have exactly 8
+/// national digits. No public MitID rule limits the countries (mitid-flow.md §3.3); the SMS
+/// proves the number.
 pub fn phone(input: &str) -> Result<PhoneNumber, ValidationError> {
-    let compact: String = input.chars().filter(|c| *c != ' ').collect();
-    let digits = compact
-        .strip_prefix('+')
-        .ok_or(ValidationError::PhoneFormat)?;
+    let compact: String = input.chars().filter(|c| !phone_separator(*c)).collect();
+    let digits = if let Some(rest) = compact.strip_prefix('+') {
+        rest.to_owned()
+    } else if compact.len() == DANISH_NATIONAL_DIGITS
+        && !compact.starts_with('0')
+        && compact.bytes().all(|b| b.is_ascii_digit())
+    {
+        format!("45{compact}")
+    } else if let Some(rest) = compact.strip_prefix("00") {
+        rest.to_owned()
+    } else {
+        return Err(ValidationError::PhoneFormat);
+    };
     if !(8..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ValidationError::PhoneFormat);
     }
@@ -678,13 +683,13 @@ pub fn phone(input: &str) -> Result<PhoneNumber, ValidationError> {
         return Err(ValidationError::PhoneCountryCode);
     }
     if let Some(national) = digits.strip_prefix("45")
-        && national.len() != 8
+        && national.len() != DANISH_NATIONAL_DIGITS
     {
         return Err(ValidationError::PhoneDanishLength {
             digits: national.len(),
         });
     }
-    Ok(PhoneNumber(compact))
+    Ok(PhoneNumber(format!("+{digits}")))
 }
 
 /// An SMS validation code as typed.

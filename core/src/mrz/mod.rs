@@ -9,11 +9,13 @@
 //! - [`MrzKey`] is the BAC/PACE access key (MRZ_information, ICAO 9303-11 §9.7.1).
 //! - [`transliterate`] and [`name_matches`] handle names with national characters.
 
+mod access;
 mod check_digit;
 mod key;
 mod parse;
 mod transliterate;
 
+pub use access::MrzAccess;
 pub use check_digit::{char_value, check_digit};
 pub use key::MrzKey;
 pub use parse::{CheckDigitFailure, CheckResult, CheckedField, Mrz, MrzFormat};

@@ -12,6 +12,7 @@ use idproof_core::lds::{DataGroup, LdsFile};
 use idproof_core::mrz::check_digit;
 use idproof_core::reader::{AccessInfo, ChipEvidence, Document, ReadStats};
 use idproof_core::report::{Check, CheckName, Report};
+use proptest::prelude::*;
 
 /// The date the tests run "on".
 pub fn today() -> Date {
@@ -320,4 +321,56 @@ impl Harness {
             }
         }
     }
+}
+
+// ---- Phone spellings (property tests) -----------------------------------------------------
+
+/// A valid E.164 number's digits: a country code not starting with 0, 8 to 15 digits in
+/// all, and (for `+45`) exactly 8 national digits.
+pub fn e164_digits() -> impl Strategy<Value = String> {
+    let danish = proptest::string::string_regex("45[0-9]{8}").unwrap();
+    let other = proptest::string::string_regex("[1-9][0-9]{7,14}")
+        .unwrap()
+        .prop_filter("+45 has 8 national digits", |d| {
+            !d.starts_with("45") || d.len() == 10
+        });
+    prop_oneof![danish, other]
+}
+
+/// `digits` as someone might type it: `+`, `00` or (Danish numbers not starting with 0) no
+/// prefix, with
+/// separators between any digits.
+pub fn typed_variant(digits: String) -> impl Strategy<Value = (String, String)> {
+    let prefixes: Vec<&'static str> = if digits.starts_with("45") && !digits[2..].starts_with('0') {
+        vec!["+", "00", "(+", "national"]
+    } else {
+        vec!["+", "00", "(+"]
+    };
+    let separators = proptest::collection::vec(
+        proptest::sample::select(vec!["", "", " ", "-", ".", "/", "\u{a0}", " (", ") "]),
+        digits.len(),
+    );
+    (proptest::sample::select(prefixes), separators).prop_map(move |(prefix, seps)| {
+        let shown = match prefix {
+            "national" => digits.get(2..).unwrap_or_default().to_owned(),
+            _ => digits.clone(),
+        };
+        let mut typed = String::from(match prefix {
+            "national" => "",
+            other => other,
+        });
+        for (c, sep) in shown.chars().zip(seps) {
+            typed.push(c);
+            typed.push_str(sep);
+        }
+        if prefix == "(+" {
+            typed.push(')');
+        }
+        (typed, format!("+{digits}"))
+    })
+}
+
+/// A valid number as someone might type it, and its E.164 form.
+pub fn phone_spellings() -> impl Strategy<Value = (String, String)> {
+    e164_digits().prop_flat_map(typed_variant)
 }

@@ -42,8 +42,9 @@ pub enum EvidenceCheckName {
     IssuingState,
     /// DG1's date of expiry is not before the verification date.
     Expiry,
-    /// DG1 holds the document number and dates typed by hand (a scanned MRZ is compared in
-    /// the report's `dg1_mrz_match`).
+    /// DG1 holds the document number and dates typed by hand, by the flow's own validator
+    /// (the report's `dg1_mrz_match` compares them by the same rule; a scanned MRZ is
+    /// compared there only).
     AccessFields,
 }
 
@@ -149,7 +150,8 @@ impl EvidenceVerdict {
 /// is `expected_nonce`.
 ///
 /// The recomputed report is `verify::verify` over the bundle's files, chip evidence and
-/// Active Authentication exchange, with the bundle's access MRZ when it holds all lines.
+/// Active Authentication exchange, with the bundle's access MRZ (all lines, or the three
+/// typed fields: `dg1_mrz_match` compares DG1 with either).
 /// On top of it: `format` ([`FORMAT`], else `EVIDENCE_VERSION`), `nonce` (the bundle's nonce
 /// is `expected_nonce`, else `NONCE`), `aa_challenge` (the AA challenge is the first 8 bytes
 /// of `expected_nonce`, else `AA_CHALLENGE`: a signature over any other challenge may be a
@@ -169,11 +171,18 @@ pub fn verify_evidence(
     expected_nonce: &Nonce,
 ) -> EvidenceVerdict {
     let document = bundle.document();
-    let access_mrz = bundle
+    // Both kinds of access data, as the app's `verify_access` had them: the whole MRZ or
+    // the three typed fields (`from_json` refused a bundle whose access data does not parse).
+    let access = bundle
         .access_mrz
         .as_ref()
-        .and_then(super::AccessMrzEvidence::mrz);
-    let report = crate::verify::verify(&document, trust, at, access_mrz.as_ref());
+        .and_then(super::AccessMrzEvidence::to_access);
+    let report = crate::verify::verify_access(
+        &document,
+        trust,
+        at,
+        access.as_ref().map(crate::flow::AccessMrz::as_mrz_access),
+    );
 
     let mut checks = vec![
         format_check(bundle),
