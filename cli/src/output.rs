@@ -384,6 +384,9 @@ pub fn remedy(code: ErrorCode) -> String {
         ErrorCode::AccessDenied => {
             "the chip refused the key: re-scan the MRZ, or check the document number and dates, or the CAN"
         }
+        ErrorCode::FileAccessDenied => {
+            "the key was right, but the chip requires terminal authentication (EAC) for this file and idproof holds no inspection-system certificates: nothing to re-scan; the other files are read"
+        }
         ErrorCode::TagLost => "the chip left the field: hold the phone still on the document",
         ErrorCode::Unsupported => "the chip offers no access protocol idproof can use yet",
         ErrorCode::SecureMessaging => {
