@@ -275,6 +275,10 @@ pub struct Document {
     pub files: HashMap<String, Vec<u8>>,
     /// Files listed or requested that the chip does not have.
     pub absent: Vec<String>,
+    /// Files the chip has but refused to this reader (`FILE_ACCESS_DENIED`: they need
+    /// terminal authentication, EAC). Not read and not a failure: the verdict vouches only
+    /// for the files read.
+    pub refused: Vec<FileProblem>,
     /// How access was obtained.
     pub access: AccessInfo,
     /// Anti-clone evidence (Chip Authentication, PACE-CAM) for verification.
@@ -331,6 +335,15 @@ impl Document {
                 .map(|(f, bytes)| (f.name(), bytes.clone()))
                 .collect(),
             absent: d.absent.iter().map(|f| f.name()).collect(),
+            refused: d
+                .refused
+                .iter()
+                .map(|r| FileProblem {
+                    file: r.file.name(),
+                    code: r.error.code.as_str().to_owned(),
+                    detail: r.error.detail.clone(),
+                })
+                .collect(),
             access: AccessInfo {
                 protocol: match d.access.protocol {
                     reader::AccessProtocol::Bac => AccessProtocol::Bac,
@@ -387,6 +400,17 @@ impl Document {
         Ok(reader::Document {
             files: self.core_files()?,
             absent: self.absent.iter().filter_map(|n| lds_file(n)).collect(),
+            // Informational only (verification never reads it): kept where it converts back.
+            refused: self
+                .refused
+                .iter()
+                .filter_map(|p| {
+                    Some(reader::RefusedFile {
+                        file: lds_file(&p.file)?,
+                        error: Error::new(p.code.parse().ok()?, p.detail.clone()),
+                    })
+                })
+                .collect(),
             access: reader::AccessInfo {
                 protocol: match self.access.protocol {
                     AccessProtocol::Bac => reader::AccessProtocol::Bac,

@@ -234,9 +234,10 @@ mod tests {
     /// (which walks `ErrorCode::ALL`) until its class is chosen here.
     fn intended_variant(code: ErrorCode) -> &'static str {
         match code {
-            ErrorCode::MrzFormat | ErrorCode::MrzCheckDigit | ErrorCode::MrzDate | ErrorCode::Usage => {
-                "InvalidInput"
-            }
+            ErrorCode::MrzFormat
+            | ErrorCode::MrzCheckDigit
+            | ErrorCode::MrzDate
+            | ErrorCode::Usage => "InvalidInput",
             ErrorCode::AccessDenied => "AccessDenied",
             ErrorCode::TagLost => "TagLost",
             ErrorCode::Unsupported | ErrorCode::FileAccessDenied => "Unsupported",

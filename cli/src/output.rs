@@ -88,6 +88,10 @@ pub struct ReadOutput {
     pub trust: Option<crate::cmd::trust::TrustBrief>,
     document: Option<DocumentSummary>,
     files: Vec<FileSummary>,
+    /// Files the chip refused although access succeeded (`FILE_ACCESS_DENIED`: they need
+    /// terminal authentication); not read, not a failure. Absent when none was.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    refused: Vec<idproof_core::report::Failure>,
     /// The INTERNAL AUTHENTICATE exchange, when one ran: a backend can re-check the
     /// signature against DG15 with the challenge it issued.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -186,6 +190,7 @@ impl ReadOutput {
             trust: None,
             document: None,
             files: Vec::new(),
+            refused: Vec::new(),
             active_authentication: None,
             evidence: None,
             assurance: None,
@@ -210,6 +215,14 @@ impl ReadOutput {
                     .map(|(file, bytes)| FileSummary {
                         file: file.name(),
                         bytes: bytes.len(),
+                    })
+                    .collect();
+                output.refused = document
+                    .refused
+                    .iter()
+                    .map(|r| idproof_core::report::Failure {
+                        code: r.error.code.as_str().to_owned(),
+                        detail: r.error.detail.clone(),
                     })
                     .collect();
                 output.active_authentication =
@@ -321,6 +334,15 @@ impl Human {
                 .map(|f| format!("{} ({} B)", f.file, f.bytes))
                 .collect();
             self.line(&format!("  Files read      {}", files.join(", ")));
+        }
+        for refused in &output.refused {
+            self.line(&format!(
+                "  Not readable    {}: {}",
+                refused.code, refused.detail
+            ));
+        }
+        if !output.refused.is_empty() {
+            self.line(&remedy(ErrorCode::FileAccessDenied));
         }
         if let Some(access) = &output.access {
             self.line(&format!("  Access          {}", access_text(access)));
