@@ -191,7 +191,7 @@ impl RefusedFile {
             error: Error::new(
                 ErrorCode::FileAccessDenied,
                 format!(
-                    "{command} of {} refused ({sw}): the chip requires terminal authentication (EAC) for this file; idproof does not hold inspection-system certificates",
+                    "{command} of {} refused with {sw}: the chip requires terminal authentication (EAC) for this file; idproof does not hold inspection-system certificates",
                     file.name()
                 ),
             ),
