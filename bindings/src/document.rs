@@ -521,4 +521,44 @@ mod tests {
         assert!(lds_file("DG17").is_none());
         assert!(lds_file("dg1").is_none());
     }
+
+    #[test]
+    fn refused_files_round_trip_and_unknown_entries_are_dropped() {
+        let refused = reader::RefusedFile::eac_required(
+            LdsFile::Dg(DataGroup::DG3),
+            "READ BINARY",
+            idproof_core::codec::StatusWord::SECURITY_STATUS,
+        );
+        let core = reader::Document {
+            files: BTreeMap::new(),
+            absent: Vec::new(),
+            refused: vec![refused.clone()],
+            access: reader::AccessInfo::bac(),
+            chip: reader::ChipEvidence::default(),
+            stats: reader::ReadStats::default(),
+            active_authentication: None,
+        };
+        let mut record = Document::from_core(&core);
+        assert_eq!(
+            record.refused,
+            [FileProblem {
+                file: "DG3".into(),
+                code: "FILE_ACCESS_DENIED".into(),
+                detail: refused.error.detail.clone(),
+            }]
+        );
+        assert_eq!(record.to_core().unwrap(), core);
+        // A name that is no file or a code that is no core code does not convert back.
+        for (file, code) in [("DG99", "FILE_ACCESS_DENIED"), ("DG3", "INTERNAL")] {
+            record.refused = vec![FileProblem {
+                file: file.into(),
+                code: code.into(),
+                detail: "d".into(),
+            }];
+            assert!(
+                record.to_core().unwrap().refused.is_empty(),
+                "{file} {code}"
+            );
+        }
+    }
 }
