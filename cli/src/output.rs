@@ -461,3 +461,56 @@ fn access_text(access: &idproof_core::reader::AccessInfo) -> String {
     };
     format!("{protocol} with {password}, {}{offered}", access.cipher)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use idproof_core::reader::ReadOptions;
+    use idproof_core::verify::verify_read;
+    use idproof_fixtures::chip::ChipProfile;
+    use idproof_fixtures::virtual_passport::{VirtualPassport, read_resuming};
+
+    fn read_json(eac_protected: Vec<DataGroup>) -> serde_json::Value {
+        let profile = ChipProfile {
+            eac_protected,
+            ..ChipProfile::specimen()
+        };
+        let mut passport = VirtualPassport::specimen(profile).unwrap();
+        let mut session = passport.session(ReadOptions::default(), 3);
+        let document = read_resuming(&mut session, &mut passport.chip, |_| {}).unwrap();
+        let report = verify_read(&document, Some(&passport.mrz));
+        let stats = document.stats;
+        let outcome = Outcome::Read(Box::new(document), report);
+        serde_json::to_value(ReadOutput::new(None, None, &outcome, stats)).unwrap()
+    }
+
+    #[test]
+    fn refused_files_are_listed_with_their_code_and_are_no_failure() {
+        let json = read_json(vec![DataGroup::DG11]);
+        assert_eq!(
+            json["refused"],
+            serde_json::json!([{
+                "code": "FILE_ACCESS_DENIED",
+                "detail": "READ BINARY of DG11 refused with 6982 (security status not satisfied): the chip requires terminal authentication (EAC) for this file; idproof does not hold inspection-system certificates",
+            }])
+        );
+        assert_eq!(json["failures"], serde_json::json!([]));
+        let files: Vec<&str> = json["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["file"].as_str().unwrap())
+            .collect();
+        assert_eq!(files, ["COM", "SOD", "DG1", "DG2", "DG15"]);
+        // Nothing refused: no `refused` key at all.
+        assert!(read_json(Vec::new()).get("refused").is_none());
+    }
+
+    #[test]
+    fn the_remedy_of_a_refused_file_is_not_a_re_scan() {
+        let text = remedy(ErrorCode::FileAccessDenied);
+        assert!(text.contains("terminal authentication (EAC)"), "{text}");
+        assert!(!text.contains("re-scan the MRZ"), "{text}");
+        assert!(remedy(ErrorCode::AccessDenied).contains("re-scan the MRZ"));
+    }
+}
