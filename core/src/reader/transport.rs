@@ -34,6 +34,20 @@ impl From<TransportError> for crate::Error {
     }
 }
 
+/// Sends command APDU bytes to a chip and returns the response bytes (data ‖ SW1 SW2).
+///
+/// Implementations resolve `61xx` (GET RESPONSE) themselves where the medium needs it.
+pub trait Transport {
+    /// Exchanges one APDU.
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError>;
+}
+
+impl<T: Transport + ?Sized> Transport for &mut T {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        (**self).transmit(command)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,19 +75,5 @@ mod tests {
             let e = crate::Error::from(error);
             assert_eq!((e.code, e.detail.as_str()), (code, detail));
         }
-    }
-}
-
-/// Sends command APDU bytes to a chip and returns the response bytes (data ‖ SW1 SW2).
-///
-/// Implementations resolve `61xx` (GET RESPONSE) themselves where the medium needs it.
-pub trait Transport {
-    /// Exchanges one APDU.
-    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError>;
-}
-
-impl<T: Transport + ?Sized> Transport for &mut T {
-    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
-        (**self).transmit(command)
     }
 }
