@@ -138,6 +138,7 @@ fn full_verify(c: &mut Criterion) {
     let document = Document {
         files: built.files.clone(),
         absent: Vec::new(),
+        refused: Vec::new(),
         access: AccessInfo::bac(),
         chip: ChipEvidence::default(),
         stats: ReadStats::default(),

@@ -278,6 +278,10 @@ pub struct Document {
     pub files: HashMap<String, Vec<u8>>,
     /// Files listed or requested that the chip does not have.
     pub absent: Vec<String>,
+    /// Files the chip has but refused to this reader (`FILE_ACCESS_DENIED`: they need
+    /// terminal authentication, EAC). Not read and not a failure: the verdict vouches only
+    /// for the files read.
+    pub refused: Vec<FileProblem>,
     /// How access was obtained.
     pub access: AccessInfo,
     /// Anti-clone evidence (Chip Authentication, PACE-CAM) for verification.
@@ -334,6 +338,15 @@ impl Document {
                 .map(|(f, bytes)| (f.name(), bytes.clone()))
                 .collect(),
             absent: d.absent.iter().map(|f| f.name()).collect(),
+            refused: d
+                .refused
+                .iter()
+                .map(|r| FileProblem {
+                    file: r.file.name(),
+                    code: r.error.code.as_str().to_owned(),
+                    detail: r.error.detail.clone(),
+                })
+                .collect(),
             access: AccessInfo {
                 protocol: match d.access.protocol {
                     reader::AccessProtocol::Bac => AccessProtocol::Bac,
@@ -391,6 +404,17 @@ impl Document {
         Ok(reader::Document {
             files: self.core_files()?,
             absent: self.absent.iter().filter_map(|n| lds_file(n)).collect(),
+            // Informational only (verification never reads it): kept where it converts back.
+            refused: self
+                .refused
+                .iter()
+                .filter_map(|p| {
+                    Some(reader::RefusedFile {
+                        file: lds_file(&p.file)?,
+                        error: Error::new(p.code.parse().ok()?, p.detail.clone()),
+                    })
+                })
+                .collect(),
             access: reader::AccessInfo {
                 protocol: match self.access.protocol {
                     AccessProtocol::Bac => reader::AccessProtocol::Bac,
@@ -501,5 +525,45 @@ mod tests {
         }
         assert!(lds_file("DG17").is_none());
         assert!(lds_file("dg1").is_none());
+    }
+
+    #[test]
+    fn refused_files_round_trip_and_unknown_entries_are_dropped() {
+        let refused = reader::RefusedFile::eac_required(
+            LdsFile::Dg(DataGroup::DG3),
+            "READ BINARY",
+            idproof_core::codec::StatusWord::SECURITY_STATUS,
+        );
+        let core = reader::Document {
+            files: BTreeMap::new(),
+            absent: Vec::new(),
+            refused: vec![refused.clone()],
+            access: reader::AccessInfo::bac(),
+            chip: reader::ChipEvidence::default(),
+            stats: reader::ReadStats::default(),
+            active_authentication: None,
+        };
+        let mut record = Document::from_core(&core);
+        assert_eq!(
+            record.refused,
+            [FileProblem {
+                file: "DG3".into(),
+                code: "FILE_ACCESS_DENIED".into(),
+                detail: refused.error.detail.clone(),
+            }]
+        );
+        assert_eq!(record.to_core().unwrap(), core);
+        // A name that is no file or a code that is no core code does not convert back.
+        for (file, code) in [("DG99", "FILE_ACCESS_DENIED"), ("DG3", "INTERNAL")] {
+            record.refused = vec![FileProblem {
+                file: file.into(),
+                code: code.into(),
+                detail: "d".into(),
+            }];
+            assert!(
+                record.to_core().unwrap().refused.is_empty(),
+                "{file} {code}"
+            );
+        }
     }
 }

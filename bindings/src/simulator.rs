@@ -104,10 +104,11 @@ impl VirtualPassport {
                     panic!("simulator fault: deliberate panic at APDU {}", chip.apdus);
                 }
             }
-            chip.passport.chip.transmit(&apdu).map_err(|e| match e {
-                TransportError::TagLost => Error::from(e).into(),
-                TransportError::Other(detail) => Error::new(ErrorCode::Transport, detail).into(),
-            })
+            // TagLost → TAG_LOST, ChipFault → CHIP_PROTOCOL, Other → TRANSPORT (core's mapping).
+            chip.passport
+                .chip
+                .transmit(&apdu)
+                .map_err(|e: TransportError| Error::from(e).into())
         })
     }
 

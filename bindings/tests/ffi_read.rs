@@ -115,3 +115,40 @@ fn a_document_record_round_trips_to_the_core() {
     let dg1_match = report.checks.iter().find(|c| c.name == "dg1_mrz_match");
     assert_eq!(dg1_match.map(|c| c.status), Some(CheckStatus::NotPerformed));
 }
+
+/// A file the chip guards by EAC crosses the FFI as `refused` with `FILE_ACCESS_DENIED`: the
+/// read is not an error (no `AccessDenied`, whose remedy is a re-scan), DG11 is just not there.
+#[test]
+fn an_eac_guarded_file_is_listed_as_refused_not_thrown() {
+    let lines = specimen_lines();
+    let profile = ChipProfile {
+        eac_protected: vec![idproof_core::lds::DataGroup::DG11],
+        ..ChipProfile::specimen()
+    };
+    let (doc, _) = read(
+        profile,
+        AccessKey::Mrz {
+            lines: lines.clone(),
+        },
+    )
+    .expect("read");
+    assert_eq!(doc.refused.len(), 1);
+    assert_eq!(doc.refused[0].file, "DG11");
+    assert_eq!(doc.refused[0].code, "FILE_ACCESS_DENIED");
+    assert_eq!(
+        doc.refused[0].detail,
+        "READ BINARY of DG11 refused with 6982 (security status not satisfied): the chip requires terminal authentication (EAC) for this file; idproof does not hold inspection-system certificates"
+    );
+    assert!(!doc.files.contains_key("DG11"));
+    assert!(doc.files.contains_key("DG2"));
+    assert!(doc.personal_details.is_none());
+    assert!(doc.problems.is_empty());
+    // Verification judges the files read; the refusal is no failure.
+    let report = verify_read(doc, Some(lines)).expect("verify");
+    assert_eq!(
+        report.verdict,
+        Verdict::Incomplete,
+        "no trust store: chain not performed"
+    );
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+}

@@ -88,6 +88,10 @@ pub struct ReadOutput {
     pub trust: Option<crate::cmd::trust::TrustBrief>,
     document: Option<DocumentSummary>,
     files: Vec<FileSummary>,
+    /// Files the chip refused although access succeeded (`FILE_ACCESS_DENIED`: they need
+    /// terminal authentication); not read, not a failure. Absent when none was.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    refused: Vec<idproof_core::report::Failure>,
     /// The INTERNAL AUTHENTICATE exchange, when one ran: a backend can re-check the
     /// signature against DG15 with the challenge it issued.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -186,6 +190,7 @@ impl ReadOutput {
             trust: None,
             document: None,
             files: Vec::new(),
+            refused: Vec::new(),
             active_authentication: None,
             evidence: None,
             assurance: None,
@@ -210,6 +215,14 @@ impl ReadOutput {
                     .map(|(file, bytes)| FileSummary {
                         file: file.name(),
                         bytes: bytes.len(),
+                    })
+                    .collect();
+                output.refused = document
+                    .refused
+                    .iter()
+                    .map(|r| idproof_core::report::Failure {
+                        code: r.error.code.as_str().to_owned(),
+                        detail: r.error.detail.clone(),
                     })
                     .collect();
                 output.active_authentication =
@@ -322,6 +335,15 @@ impl Human {
                 .collect();
             self.line(&format!("  Files read      {}", files.join(", ")));
         }
+        for refused in &output.refused {
+            self.line(&format!(
+                "  Not readable    {}: {}",
+                refused.code, refused.detail
+            ));
+        }
+        if !output.refused.is_empty() {
+            self.line(&remedy(ErrorCode::FileAccessDenied));
+        }
         if let Some(access) = &output.access {
             self.line(&format!("  Access          {}", access_text(access)));
             let mut traffic = format!(
@@ -384,6 +406,9 @@ pub fn remedy(code: ErrorCode) -> String {
         ErrorCode::AccessDenied => {
             "the chip refused the key: re-scan the MRZ, or check the document number and dates, or the CAN"
         }
+        ErrorCode::FileAccessDenied => {
+            "the key was right, but the chip requires terminal authentication (EAC) for this file and idproof holds no inspection-system certificates: nothing to re-scan; the other files are read"
+        }
         ErrorCode::TagLost => "the chip left the field: hold the phone still on the document",
         ErrorCode::Unsupported => "the chip offers no access protocol idproof can use yet",
         ErrorCode::PaceFailed => {
@@ -440,4 +465,57 @@ fn access_text(access: &idproof_core::reader::AccessInfo) -> String {
         ""
     };
     format!("{protocol} with {password}, {}{offered}", access.cipher)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use idproof_core::reader::ReadOptions;
+    use idproof_core::verify::verify_read;
+    use idproof_fixtures::chip::ChipProfile;
+    use idproof_fixtures::virtual_passport::{VirtualPassport, read_resuming};
+
+    fn read_json(eac_protected: Vec<DataGroup>) -> serde_json::Value {
+        let profile = ChipProfile {
+            eac_protected,
+            ..ChipProfile::specimen()
+        };
+        let mut passport = VirtualPassport::specimen(profile).unwrap();
+        let mut session = passport.session(ReadOptions::default(), 3);
+        let document = read_resuming(&mut session, &mut passport.chip, |_| {}).unwrap();
+        let report = verify_read(&document, Some(&passport.mrz));
+        let stats = document.stats;
+        let outcome = Outcome::Read(Box::new(document), report);
+        serde_json::to_value(ReadOutput::new(None, None, &outcome, stats)).unwrap()
+    }
+
+    #[test]
+    fn refused_files_are_listed_with_their_code_and_are_no_failure() {
+        let json = read_json(vec![DataGroup::DG11]);
+        assert_eq!(
+            json["refused"],
+            serde_json::json!([{
+                "code": "FILE_ACCESS_DENIED",
+                "detail": "READ BINARY of DG11 refused with 6982 (security status not satisfied): the chip requires terminal authentication (EAC) for this file; idproof does not hold inspection-system certificates",
+            }])
+        );
+        assert_eq!(json["failures"], serde_json::json!([]));
+        let files: Vec<&str> = json["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["file"].as_str().unwrap())
+            .collect();
+        assert_eq!(files, ["COM", "SOD", "DG1", "DG2", "DG15"]);
+        // Nothing refused: no `refused` key at all.
+        assert!(read_json(Vec::new()).get("refused").is_none());
+    }
+
+    #[test]
+    fn the_remedy_of_a_refused_file_is_not_a_re_scan() {
+        let text = remedy(ErrorCode::FileAccessDenied);
+        assert!(text.contains("terminal authentication (EAC)"), "{text}");
+        assert!(!text.contains("re-scan the MRZ"), "{text}");
+        assert!(remedy(ErrorCode::AccessDenied).contains("re-scan the MRZ"));
+    }
 }

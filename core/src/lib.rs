@@ -34,4 +34,4 @@ pub mod report;
 pub mod sm;
 pub mod verify;
 
-pub use error::{Error, ErrorCode};
+pub use error::{Error, ErrorCode, UnknownErrorCode};

@@ -40,6 +40,7 @@ fn bundle() -> EvidenceBundle {
         .into_iter()
         .collect(),
         absent: vec![LdsFile::Dg(DataGroup::DG15)],
+        refused: Vec::new(),
         access: AccessInfo::bac(),
         chip: ChipEvidence {
             chip_authentication: None,

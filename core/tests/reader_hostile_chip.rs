@@ -1308,3 +1308,94 @@ fn without_dg15_no_internal_authenticate_is_sent() {
     };
     assert_eq!(document.active_authentication, None);
 }
+
+// ---------------------------------------------------------------------------------------------
+// 6982 to one file after access control: the file needs EAC, the key was right.
+
+/// Reads with an honest chip that answers `6982` (protected or bare) to SELECT or READ BINARY
+/// of DG2, `times` times; returns the run and the chip.
+fn read_with_dg2_refused(select: bool, bare: bool, times: usize) -> (Run, Chip) {
+    let mut s = session(ReadOptions::default());
+    let mut chip = Chip::new();
+    let mut files = Files::default();
+    let mut refusals = 0;
+    let run = drive(&mut s, None, 200, |c| {
+        Some(chip.answer(c, &mut |cmd| {
+            let at_dg2 = if select {
+                cmd.ins == 0xA4 && cmd.data == [0x01, 0x02]
+            } else {
+                cmd.ins & 0xFE == 0xB0 && files.selected == Some(0x0102)
+            };
+            if at_dg2 && refusals < times {
+                refusals += 1;
+                if select {
+                    files.selected = None;
+                }
+                return if bare {
+                    Answer::Plain(0x6982)
+                } else {
+                    Answer::Secure(Vec::new(), 0x6982)
+                };
+            }
+            files.honest(cmd)
+        }))
+    });
+    (run, chip)
+}
+
+#[test]
+fn a_6982_to_one_file_records_it_as_refused_and_reads_the_rest() {
+    let honest = honest_document();
+    let dg2 = LdsFile::Dg(DataGroup::DG2);
+    for select in [true, false] {
+        for bare in [false, true] {
+            let case = format!("select={select} bare={bare}");
+            let (run, chip) = read_with_dg2_refused(select, bare, usize::MAX);
+            let End::Done(document) = run.end else {
+                panic!("{case}: {:?}", run.end);
+            };
+            let command = if select { "SELECT" } else { "READ BINARY" };
+            assert_eq!(document.refused.len(), 1, "{case}");
+            assert_eq!(document.refused[0].file, dg2, "{case}");
+            assert_eq!(
+                document.refused[0].error,
+                Error::new(
+                    ErrorCode::FileAccessDenied,
+                    format!(
+                        "{command} of DG2 refused with 6982 (security status not satisfied): the chip requires terminal authentication (EAC) for this file; idproof does not hold inspection-system certificates"
+                    )
+                ),
+                "{case}"
+            );
+            let mut expected = honest.files.clone();
+            expected.remove(&dg2);
+            assert_eq!(document.files, expected, "{case}");
+            // Refused is not absent (this chip has no EF.SOD: that one is absent).
+            assert_eq!(document.absent, honest.absent, "{case}");
+            assert!(!document.absent.contains(&dg2), "{case}");
+            // A bare 6982 ends the chip's session: BAC again, the file once more, BAC again.
+            assert_eq!(chip.bac_runs, if bare { 3 } else { 1 }, "{case}");
+            assert_eq!(
+                document.stats.sm_restarts,
+                if bare { 2 } else { 0 },
+                "{case}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_bare_6982_once_is_a_dropped_session_and_the_file_is_read_after_bac() {
+    let honest = honest_document();
+    for select in [true, false] {
+        let (run, chip) = read_with_dg2_refused(select, true, 1);
+        let End::Done(document) = run.end else {
+            panic!("select={select}: {:?}", run.end);
+        };
+        assert!(document.refused.is_empty(), "select={select}");
+        assert_eq!(document.files, honest.files, "select={select}");
+        assert_eq!(document.absent, honest.absent, "select={select}");
+        assert_eq!(chip.bac_runs, 2, "select={select}");
+        assert_eq!(document.stats.sm_restarts, 1, "select={select}");
+    }
+}

@@ -17,6 +17,7 @@
 
 mod error;
 mod readers;
+mod reply;
 mod resume;
 mod transport;
 

@@ -2,12 +2,12 @@
 
 use std::time::Duration;
 
-use idproof_core::codec::CommandApdu;
 use idproof_core::reader::{ExtendedLength, ReadOptions, Transport, TransportError};
 use pcsc::{Card, Context, Protocols, ShareMode};
 
 use crate::error::{PcscError, is_card_gone};
 use crate::readers::{Readers, cstring};
+use crate::reply::complete_reply;
 
 /// `CM_IOCTL_GET_FEATURE_REQUEST` (PC/SC part 10): lists the reader's control features.
 const GET_FEATURE_REQUEST: u32 = 3400;
@@ -22,10 +22,6 @@ const VPCD_MAX_RESPONSE: usize = 65_535;
 const EXTENDED_MAX_RESPONSE: usize = 65_538;
 /// A short response: 256 data bytes + SW.
 const SHORT_MAX_RESPONSE: usize = 258;
-/// At most this many GET RESPONSE rounds for one command (a chip that keeps answering `61xx`
-/// is broken; stop rather than loop).
-const MAX_GET_RESPONSE: usize = 256;
-
 /// What the reader can carry, which bounds the `ReadSession`'s chunk sizes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Capabilities {
@@ -186,49 +182,12 @@ impl Transport for PcscTransport {
     /// Sends `command`; a `61xx` reply is completed with GET RESPONSE, and a `6Cxx` reply to a
     /// plain (non-secure-messaging) short command is answered by resending it with Le = `xx`.
     /// Secure-messaging commands are never resent: the chip's send sequence counter has moved.
+    /// A chip that never completes its `61xx` chain is a [`TransportError::ChipFault`]
+    /// (`CHIP_PROTOCOL`), not a reader error: see [`complete_reply`].
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
-        let mut reply = self.exchange(command)?;
-        if let Some(resend) = exact_length_resend(command, &reply) {
-            reply = self.exchange(&resend)?;
-        }
-        let mut data = Vec::new();
-        let mut rounds = 0;
-        while let [.., 0x61, available] = reply[..] {
-            rounds += 1;
-            if rounds > MAX_GET_RESPONSE || data.len() > self.capabilities.max_response_len {
-                return Err(TransportError::Other(
-                    "the card kept answering 61xx (more data) beyond any plausible response"
-                        .to_owned(),
-                ));
-            }
-            data.extend_from_slice(&reply[..reply.len() - 2]);
-            let channel = command.first().map_or(0, |cla| cla & 0x03);
-            reply = self.exchange(&[channel, 0xC0, 0x00, 0x00, available])?;
-        }
-        if data.is_empty() {
-            Ok(reply)
-        } else {
-            data.extend_from_slice(&reply);
-            Ok(data)
-        }
+        let max = self.capabilities.max_response_len;
+        complete_reply(command, max, |c| self.exchange(c))
     }
-}
-
-/// For a `6Cxx` reply to a plain short command, the command with Le = `xx`.
-fn exact_length_resend(command: &[u8], reply: &[u8]) -> Option<Vec<u8>> {
-    let [.., 0x6C, exact] = reply[..] else {
-        return None;
-    };
-    let cla = *command.first()?;
-    if cla & 0x0C != 0 || cla == 0xFF {
-        return None;
-    }
-    let mut apdu = CommandApdu::parse(command).ok()?;
-    if apdu.is_extended() {
-        return None;
-    }
-    apdu.le = Some(if exact == 0 { 256 } else { usize::from(exact) });
-    apdu.to_bytes().ok()
 }
 
 fn detect_capabilities(card: &Card, reader: &str) -> Capabilities {
@@ -293,34 +252,6 @@ fn max_apdu_data_size(card: &Card) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_6cxx_to_a_plain_short_read_is_resent_with_the_exact_le() {
-        assert_eq!(
-            exact_length_resend(&[0x00, 0xB0, 0x00, 0x00, 0x00], &[0x6C, 0x10]),
-            Some(vec![0x00, 0xB0, 0x00, 0x00, 0x10])
-        );
-        assert_eq!(
-            exact_length_resend(&[0x00, 0xB0, 0x00, 0x00, 0x20], &[0x6C, 0x00]),
-            Some(vec![0x00, 0xB0, 0x00, 0x00, 0x00])
-        );
-    }
-
-    #[test]
-    fn secure_messaging_and_extended_commands_are_never_resent() {
-        assert_eq!(
-            exact_length_resend(&[0x0C, 0xB0, 0x00, 0x00, 0x00], &[0x6C, 0x10]),
-            None
-        );
-        assert_eq!(
-            exact_length_resend(&[0x00, 0xB0, 0x00, 0x00, 0x00, 0x04, 0x00], &[0x6C, 0x10]),
-            None
-        );
-        assert_eq!(
-            exact_length_resend(&[0x00, 0xB0, 0x00, 0x00, 0x00], &[0x90, 0x00]),
-            None
-        );
-    }
 
     #[test]
     fn a_reader_that_says_short_only_disables_extended_length() {

@@ -210,18 +210,17 @@ pub fn run(args: &Args) -> u8 {
             Outcome::Read(Box::new(document), report)
         }
         Err(ReadFailure::Reader(e)) => return reader_error(args.json, &e),
-        Err(ReadFailure::Session(e)) if matches!(e.code, ErrorCode::TagLost) => {
-            return reader_error(args.json, &PcscError::CardRemoved(reader));
+        Err(ReadFailure::Session(e)) => {
+            match session_failure(e, transport.inner().last_error(), &reader) {
+                SessionFailure::Reader(error) => return reader_error(args.json, &error),
+                SessionFailure::Transport(detail) => {
+                    print_failure_json(args.json, ErrorCode::Transport.as_str(), &detail);
+                    eprintln!("error: {detail}");
+                    return EXIT_READER;
+                }
+                SessionFailure::Read(e) => Outcome::Failed(e),
+            }
         }
-        Err(ReadFailure::Session(e)) if matches!(e.code, ErrorCode::Transport) => {
-            let error = transport
-                .inner()
-                .last_error()
-                .cloned()
-                .unwrap_or(PcscError::ReaderGone(reader));
-            return reader_error(args.json, &error);
-        }
-        Err(ReadFailure::Session(e)) => Outcome::Failed(e),
     };
     let mut output = ReadOutput::new(None, Some(&reader), &outcome, session.stats());
     output.elapsed_ms = Some(u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX));
@@ -305,6 +304,35 @@ fn key_error(json: bool, code: ErrorCode, detail: &str) -> u8 {
     print_failure_json(json, code.as_str(), detail);
     eprintln!("error: {}: {detail}", code.as_str());
     EXIT_FAILED
+}
+
+/// How a failed session ends the command.
+#[derive(Debug, PartialEq)]
+enum SessionFailure {
+    /// The reader or card, as PC/SC reported it (exit 3 with its remedy).
+    Reader(PcscError),
+    /// A transport error PC/SC did not explain (exit 3, the detail as it came).
+    Transport(String),
+    /// The chip or the protocol (exit 1, the code and detail kept): `CHIP_PROTOCOL` for a
+    /// chip that answered `61xx` for ever is the chip's fault, never "the reader is gone".
+    Read(idproof_core::Error),
+}
+
+/// Sorts a session's error by whom it blames: "card removed" for a tag loss, the PC/SC
+/// error behind a `TRANSPORT` code (only that says a reader is gone), everything else as is.
+fn session_failure(
+    e: idproof_core::Error,
+    last_error: Option<&PcscError>,
+    reader: &str,
+) -> SessionFailure {
+    match e.code {
+        ErrorCode::TagLost => SessionFailure::Reader(PcscError::CardRemoved(reader.to_owned())),
+        ErrorCode::Transport => match last_error {
+            Some(error) => SessionFailure::Reader(error.clone()),
+            None => SessionFailure::Transport(e.detail),
+        },
+        _ => SessionFailure::Read(e),
+    }
 }
 
 /// A reader/transport problem: one line on stderr saying what to do, exit 3.
@@ -406,5 +434,61 @@ mod tests {
         let (key, mrz) = access_key(&cli.args).unwrap();
         assert!(matches!(key, AccessKey::Can(_)));
         assert!(mrz.is_none());
+    }
+}
+
+#[cfg(test)]
+mod session_failure_tests {
+    use super::*;
+    use idproof_core::reader::TransportError;
+
+    #[test]
+    fn a_chip_fault_keeps_its_code_whatever_pcsc_said_before() {
+        let fault = TransportError::ChipFault(
+            "the chip kept answering 61xx (more data) after 256 GET RESPONSE rounds".into(),
+        );
+        let e = idproof_core::Error::from(fault);
+        for last in [None, Some(PcscError::ReaderGone("R".into()))] {
+            assert_eq!(
+                session_failure(e.clone(), last.as_ref(), "R"),
+                SessionFailure::Read(idproof_core::Error::new(
+                    ErrorCode::ChipProtocol,
+                    "the chip kept answering 61xx (more data) after 256 GET RESPONSE rounds"
+                ))
+            );
+        }
+    }
+
+    #[test]
+    fn only_pcsc_says_the_reader_is_gone() {
+        let e = idproof_core::Error::from(TransportError::Other("driver error".into()));
+        assert_eq!(
+            session_failure(e.clone(), None, "R"),
+            SessionFailure::Transport("driver error".into())
+        );
+        let gone = PcscError::ReaderGone("R".into());
+        assert_eq!(
+            session_failure(e, Some(&gone), "R"),
+            SessionFailure::Reader(gone)
+        );
+        let lost = idproof_core::Error::from(TransportError::TagLost);
+        assert_eq!(
+            session_failure(lost, None, "R"),
+            SessionFailure::Reader(PcscError::CardRemoved("R".into()))
+        );
+    }
+
+    #[test]
+    fn every_other_code_is_the_read_s_own_failure() {
+        for &code in ErrorCode::ALL {
+            if matches!(code, ErrorCode::TagLost | ErrorCode::Transport) {
+                continue;
+            }
+            let e = idproof_core::Error::new(code, "d");
+            assert_eq!(
+                session_failure(e.clone(), Some(&PcscError::ReaderGone("R".into())), "R"),
+                SessionFailure::Read(e)
+            );
+        }
     }
 }

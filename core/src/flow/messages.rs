@@ -13,252 +13,150 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A stable failure, warning or reason code of the activation flow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(into = "&'static str", try_from = "String")]
-#[non_exhaustive]
-pub enum Code {
+/// Declares [`Code`], [`Code::ALL`] (catalogue order) and [`Code::as_str`] from one list, so
+/// no code can be left out of `ALL` and thus out of the catalogue test or a binding's list.
+macro_rules! flow_codes {
+    ($($(#[doc = $doc:literal])* $variant:ident => $text:literal,)+) => {
+        /// A stable failure, warning or reason code of the activation flow.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(into = "&'static str", try_from = "String")]
+        #[non_exhaustive]
+        pub enum Code {
+            $($(#[doc = $doc])* $variant,)+
+        }
+
+        impl Code {
+            /// Every code, in catalogue order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)+];
+
+            /// The stable string form, e.g. `"P_CODE_FORMAT"`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $text,)+
+                }
+            }
+        }
+    };
+}
+
+flow_codes! {
     /// A P code is not exactly 8 digits.
-    PCodeFormat,
+    PCodeFormat => "P_CODE_FORMAT",
     /// The backend does not know this P code.
-    PCodeUnknown,
+    PCodeUnknown => "P_CODE_UNKNOWN",
     /// The P code is older than its validity (60 days).
-    PCodeExpired,
+    PCodeExpired => "P_CODE_EXPIRED",
     /// The P code was already used successfully.
-    PCodeUsed,
+    PCodeUsed => "P_CODE_USED",
     /// The P code's attempts are used up.
-    PCodeAttempts,
+    PCodeAttempts => "P_CODE_ATTEMPTS",
     /// A CPR number is not DDMMYY-SSSS or DDMMYYSSSS.
-    CprFormat,
+    CprFormat => "CPR_FORMAT",
     /// The first six digits of a CPR number are not a real date.
-    CprDate,
+    CprDate => "CPR_DATE",
     /// The CPR birth date is after today.
-    CprFuture,
+    CprFuture => "CPR_FUTURE",
     /// Warning only: the CPR number fails the modulus 11 check that numbers issued before 1 October 2007 pass.
-    CprModulus11,
+    CprModulus11 => "CPR_MODULUS11",
     /// Not an ICAO issuing-state or organisation code.
-    CountryUnknown,
+    CountryUnknown => "COUNTRY_UNKNOWN",
     /// A specimen code (UTO) outside a test build.
-    CountrySpecimen,
+    CountrySpecimen => "COUNTRY_SPECIMEN",
     /// The document's issuing state differs from the chosen country.
-    Country,
+    Country => "COUNTRY",
     /// The MRZ document code does not match the chosen document kind.
-    DocKind,
+    DocKind => "DOC_KIND",
     /// The MRZ document code is neither a passport nor an ID card (e.g. AC crew certificate, visa).
-    DocKindUnsupported,
+    DocKindUnsupported => "DOC_KIND_UNSUPPORTED",
     /// The document's date of expiry is before today.
-    DocExpired,
+    DocExpired => "DOC_EXPIRED",
     /// A date of the document (YYMMDD) is not a real date.
-    DocDate,
+    DocDate => "DOC_DATE",
     /// The text is not a well-formed MRZ.
-    MrzFormat,
+    MrzFormat => "MRZ_FORMAT",
     /// An MRZ check digit does not match its field.
-    MrzCheckDigit,
+    MrzCheckDigit => "MRZ_CHECK_DIGIT",
     /// The chip's DG1 differs from the MRZ used to open it.
-    MrzMismatch,
+    MrzMismatch => "MRZ_MISMATCH",
     /// A typed name differs from the MRZ name after ICAO transliteration.
-    NameMismatch,
+    NameMismatch => "NAME_MISMATCH",
     /// A user ID is shorter than 5 or longer than 48 characters.
-    UserIdLength,
+    UserIdLength => "USER_ID_LENGTH",
     /// A user ID holds a character outside the allowed set.
-    UserIdCharacter,
+    UserIdCharacter => "USER_ID_CHARACTER",
     /// A user ID starts or ends with a space.
-    UserIdSpace,
+    UserIdSpace => "USER_ID_SPACE",
     /// A user ID is exactly 10 digits.
-    UserIdDigits,
+    UserIdDigits => "USER_ID_DIGITS",
     /// A user ID looks like a CPR number.
-    UserIdCpr,
+    UserIdCpr => "USER_ID_CPR",
     /// Another MitID user has this user ID (case-insensitive).
-    UserIdTaken,
+    UserIdTaken => "USER_ID_TAKEN",
     /// A phone number is not + followed by 8 to 15 digits (E.164).
-    PhoneFormat,
+    PhoneFormat => "PHONE_FORMAT",
     /// A phone number's country code starts with 0.
-    PhoneCountryCode,
+    PhoneCountryCode => "PHONE_COUNTRY_CODE",
     /// A Danish (+45) number does not have 8 digits.
-    PhoneDanishLength,
+    PhoneDanishLength => "PHONE_DK_LENGTH",
     /// An SMS code is not 4 to 8 digits.
-    SmsCodeFormat,
+    SmsCodeFormat => "SMS_CODE_FORMAT",
     /// The SMS code is wrong.
-    SmsCode,
+    SmsCode => "SMS_CODE",
     /// The SMS code has expired.
-    SmsCodeExpired,
+    SmsCodeExpired => "SMS_CODE_EXPIRED",
     /// Too many wrong SMS codes; validation of this number is blocked.
-    SmsBlocked,
+    SmsBlocked => "SMS_BLOCKED",
     /// The server nonce is unknown, expired or already used.
-    Nonce,
+    Nonce => "NONCE",
     /// The backend could not be reached or failed.
-    BackendUnavailable,
+    BackendUnavailable => "BACKEND_UNAVAILABLE",
     /// The terms were not accepted; they are a gate.
-    TermsRequired,
+    TermsRequired => "TERMS_REQUIRED",
     /// An event that the current step does not take (an app bug).
-    UnexpectedEvent,
+    UnexpectedEvent => "UNEXPECTED_EVENT",
     /// A saved flow state could not be restored (unknown version or inconsistent).
-    Snapshot,
+    Snapshot => "SNAPSHOT",
     /// Backward navigation is not possible from this step.
-    BackNotAllowed,
+    BackNotAllowed => "BACK_NOT_ALLOWED",
     /// The chip refused the key derived from the MRZ.
-    AccessDenied,
+    AccessDenied => "ACCESS_DENIED",
     /// The connection to the chip was lost.
-    TagLost,
+    TagLost => "TAG_LOST",
     /// The chip read failed for another reason.
-    ChipRead,
+    ChipRead => "CHIP_READ",
     /// The read did not yield a parseable DG1.
-    Dg1Missing,
+    Dg1Missing => "DG1_MISSING",
     /// Liveness (presentation-attack detection) did not pass.
-    FaceLiveness,
+    FaceLiveness => "FACE_LIVENESS",
     /// The face did not match the chip photo (DG2).
-    FaceMatch,
+    FaceMatch => "FACE_MATCH",
     /// No face result is available.
-    FaceMissing,
+    FaceMissing => "FACE_MISSING",
     /// The face scan failed too many times.
-    FaceAttempts,
+    FaceAttempts => "FACE_ATTEMPTS",
     /// Passive authentication (or another document check) failed.
-    PaFailed,
+    PaFailed => "PA_FAILED",
     /// Passive authentication did not run to the end.
-    PaIncomplete,
+    PaIncomplete => "PA_INCOMPLETE",
     /// No chip (anti-clone) authentication was performed.
-    AntiCloneMissing,
+    AntiCloneMissing => "ANTI_CLONE_MISSING",
     /// Chip or active authentication failed.
-    AntiCloneFailed,
+    AntiCloneFailed => "ANTI_CLONE_FAILED",
     /// The anti-clone key file is not covered by passive authentication.
-    AntiCloneNotCovered,
+    AntiCloneNotCovered => "ANTI_CLONE_NOT_COVERED",
     /// Chip authentication was only asserted by the app; the backend cannot re-verify it.
-    CaUnverified,
+    CaUnverified => "CA_UNVERIFIED",
     /// Active authentication was not over the server's nonce.
-    AaChallenge,
+    AaChallenge => "AA_CHALLENGE",
     /// The evidence bundle is not well-formed JSON of its schema.
-    EvidenceFormat,
+    EvidenceFormat => "EVIDENCE_FORMAT",
     /// The evidence bundle is of a format version this verifier does not read.
-    EvidenceVersion,
+    EvidenceVersion => "EVIDENCE_VERSION",
     /// The app's claimed report disagrees with the backend's recomputation.
-    EvidenceClaim,
+    EvidenceClaim => "EVIDENCE_CLAIM",
 }
 
 impl Code {
-    /// Every code, in catalogue order.
-    pub const ALL: &'static [Code] = &[
-        Code::PCodeFormat,
-        Code::PCodeUnknown,
-        Code::PCodeExpired,
-        Code::PCodeUsed,
-        Code::PCodeAttempts,
-        Code::CprFormat,
-        Code::CprDate,
-        Code::CprFuture,
-        Code::CprModulus11,
-        Code::CountryUnknown,
-        Code::CountrySpecimen,
-        Code::Country,
-        Code::DocKind,
-        Code::DocKindUnsupported,
-        Code::DocExpired,
-        Code::DocDate,
-        Code::MrzFormat,
-        Code::MrzCheckDigit,
-        Code::MrzMismatch,
-        Code::NameMismatch,
-        Code::UserIdLength,
-        Code::UserIdCharacter,
-        Code::UserIdSpace,
-        Code::UserIdDigits,
-        Code::UserIdCpr,
-        Code::UserIdTaken,
-        Code::PhoneFormat,
-        Code::PhoneCountryCode,
-        Code::PhoneDanishLength,
-        Code::SmsCodeFormat,
-        Code::SmsCode,
-        Code::SmsCodeExpired,
-        Code::SmsBlocked,
-        Code::Nonce,
-        Code::BackendUnavailable,
-        Code::TermsRequired,
-        Code::UnexpectedEvent,
-        Code::Snapshot,
-        Code::BackNotAllowed,
-        Code::AccessDenied,
-        Code::TagLost,
-        Code::ChipRead,
-        Code::Dg1Missing,
-        Code::FaceLiveness,
-        Code::FaceMatch,
-        Code::FaceMissing,
-        Code::FaceAttempts,
-        Code::PaFailed,
-        Code::PaIncomplete,
-        Code::AntiCloneMissing,
-        Code::AntiCloneFailed,
-        Code::AntiCloneNotCovered,
-        Code::CaUnverified,
-        Code::AaChallenge,
-        Code::EvidenceFormat,
-        Code::EvidenceVersion,
-        Code::EvidenceClaim,
-    ];
-
-    /// The stable string form, e.g. `"P_CODE_FORMAT"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::PCodeFormat => "P_CODE_FORMAT",
-            Code::PCodeUnknown => "P_CODE_UNKNOWN",
-            Code::PCodeExpired => "P_CODE_EXPIRED",
-            Code::PCodeUsed => "P_CODE_USED",
-            Code::PCodeAttempts => "P_CODE_ATTEMPTS",
-            Code::CprFormat => "CPR_FORMAT",
-            Code::CprDate => "CPR_DATE",
-            Code::CprFuture => "CPR_FUTURE",
-            Code::CprModulus11 => "CPR_MODULUS11",
-            Code::CountryUnknown => "COUNTRY_UNKNOWN",
-            Code::CountrySpecimen => "COUNTRY_SPECIMEN",
-            Code::Country => "COUNTRY",
-            Code::DocKind => "DOC_KIND",
-            Code::DocKindUnsupported => "DOC_KIND_UNSUPPORTED",
-            Code::DocExpired => "DOC_EXPIRED",
-            Code::DocDate => "DOC_DATE",
-            Code::MrzFormat => "MRZ_FORMAT",
-            Code::MrzCheckDigit => "MRZ_CHECK_DIGIT",
-            Code::MrzMismatch => "MRZ_MISMATCH",
-            Code::NameMismatch => "NAME_MISMATCH",
-            Code::UserIdLength => "USER_ID_LENGTH",
-            Code::UserIdCharacter => "USER_ID_CHARACTER",
-            Code::UserIdSpace => "USER_ID_SPACE",
-            Code::UserIdDigits => "USER_ID_DIGITS",
-            Code::UserIdCpr => "USER_ID_CPR",
-            Code::UserIdTaken => "USER_ID_TAKEN",
-            Code::PhoneFormat => "PHONE_FORMAT",
-            Code::PhoneCountryCode => "PHONE_COUNTRY_CODE",
-            Code::PhoneDanishLength => "PHONE_DK_LENGTH",
-            Code::SmsCodeFormat => "SMS_CODE_FORMAT",
-            Code::SmsCode => "SMS_CODE",
-            Code::SmsCodeExpired => "SMS_CODE_EXPIRED",
-            Code::SmsBlocked => "SMS_BLOCKED",
-            Code::Nonce => "NONCE",
-            Code::BackendUnavailable => "BACKEND_UNAVAILABLE",
-            Code::TermsRequired => "TERMS_REQUIRED",
-            Code::UnexpectedEvent => "UNEXPECTED_EVENT",
-            Code::Snapshot => "SNAPSHOT",
-            Code::BackNotAllowed => "BACK_NOT_ALLOWED",
-            Code::AccessDenied => "ACCESS_DENIED",
-            Code::TagLost => "TAG_LOST",
-            Code::ChipRead => "CHIP_READ",
-            Code::Dg1Missing => "DG1_MISSING",
-            Code::FaceLiveness => "FACE_LIVENESS",
-            Code::FaceMatch => "FACE_MATCH",
-            Code::FaceMissing => "FACE_MISSING",
-            Code::FaceAttempts => "FACE_ATTEMPTS",
-            Code::PaFailed => "PA_FAILED",
-            Code::PaIncomplete => "PA_INCOMPLETE",
-            Code::AntiCloneMissing => "ANTI_CLONE_MISSING",
-            Code::AntiCloneFailed => "ANTI_CLONE_FAILED",
-            Code::AntiCloneNotCovered => "ANTI_CLONE_NOT_COVERED",
-            Code::CaUnverified => "CA_UNVERIFIED",
-            Code::AaChallenge => "AA_CHALLENGE",
-            Code::EvidenceFormat => "EVIDENCE_FORMAT",
-            Code::EvidenceVersion => "EVIDENCE_VERSION",
-            Code::EvidenceClaim => "EVIDENCE_CLAIM",
-        }
-    }
-
     /// The code with this stable string form.
     pub fn from_str_code(text: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|c| c.as_str() == text)

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::codec::StatusWord;
 use crate::lds::LdsFile;
+use crate::{Error, ErrorCode};
 use serde::Serialize;
 
 /// The access-control protocol that opened the chip.
@@ -178,6 +179,31 @@ pub struct AaExchange {
     pub response: AaResponse,
 }
 
+/// A file the chip refused to this reader although access control succeeded, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedFile {
+    /// The file.
+    pub file: LdsFile,
+    /// The refusal: [`ErrorCode::FileAccessDenied`], the command and status word in the detail.
+    pub error: Error,
+}
+
+impl RefusedFile {
+    /// A refusal of `file` with `6982` to `command` (`SELECT`, `READ BINARY`).
+    pub fn eac_required(file: LdsFile, command: &str, sw: StatusWord) -> Self {
+        Self {
+            file,
+            error: Error::new(
+                ErrorCode::FileAccessDenied,
+                format!(
+                    "{command} of {} refused with {sw}: the chip requires terminal authentication (EAC) for this file; idproof does not hold inspection-system certificates",
+                    file.name()
+                ),
+            ),
+        }
+    }
+}
+
 /// Everything read from a chip. Raw bytes are kept exactly as read: hashes and signatures are
 /// later computed over them, never over a re-encoding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,6 +212,10 @@ pub struct Document {
     pub files: BTreeMap<LdsFile, Vec<u8>>,
     /// Files that were requested (or listed in EF.COM) but that the chip does not have.
     pub absent: Vec<LdsFile>,
+    /// Files the chip has but would not let this reader read (`FILE_ACCESS_DENIED`: they
+    /// need terminal authentication). Not a failure: passive authentication hashes the files
+    /// that were read, so a refused file is simply not part of what the verdict vouches for.
+    pub refused: Vec<RefusedFile>,
     /// How access was obtained.
     pub access: AccessInfo,
     /// Anti-clone evidence gathered during the read.

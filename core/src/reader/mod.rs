@@ -11,7 +11,7 @@ pub mod transport;
 
 pub use document::{
     AaExchange, AaResponse, AccessInfo, AccessProtocol, ChipAuthEvidence, ChipEvidence, Document,
-    PaceCamEvidence, PasswordKind, ReadStats,
+    PaceCamEvidence, PasswordKind, ReadStats, RefusedFile,
 };
 pub use options::{AccessPolicy, ExtendedLength, ReadOptions};
 pub use progress::{Phase, Progress};

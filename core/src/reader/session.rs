@@ -16,7 +16,7 @@ use super::chip_auth_access::{CaProgress, CaRun};
 use super::chunking::{ChunkPolicy, ExtendedSupport};
 use super::document::{
     AaExchange, AaResponse, AccessInfo, AccessProtocol, ChipAuthEvidence, ChipEvidence, Document,
-    PasswordKind, ReadStats,
+    PasswordKind, ReadStats, RefusedFile,
 };
 use super::options::{AccessPolicy, ExtendedLength, ReadOptions};
 use super::pace_access::{PaceCandidate, PaceProgress, PaceRun, pace_candidates};
@@ -182,6 +182,10 @@ pub struct ReadSession {
     current: Option<CurrentFile>,
     files: BTreeMap<LdsFile, Vec<u8>>,
     absent: Vec<LdsFile>,
+    /// Files refused with `6982` although access control succeeded (see `file_refused`).
+    refused: Vec<RefusedFile>,
+    /// The file a bare `6982` made us re-run access control for, once.
+    refusal_retried: Option<LdsFile>,
     chunks: ChunkPolicy,
     stats: ReadStats,
     /// Why access control must run again, if it must.
@@ -253,6 +257,8 @@ impl ReadSession {
             current: None,
             files: BTreeMap::new(),
             absent: Vec::new(),
+            refused: Vec::new(),
+            refusal_retried: None,
             stats: ReadStats::default(),
             restart: None,
             atr_info_checked: false,
@@ -843,8 +849,14 @@ impl ReadSession {
     fn on_select_file(&mut self, bytes: &[u8]) -> Result<(), Error> {
         let reply = match self.open_reply(bytes)? {
             Reply::Secure(reply) => reply,
+            Reply::Plain(StatusWord::SECURITY_STATUS) => {
+                return self.file_refused("SELECT", false);
+            }
             Reply::Plain(sw) => return Err(dropped_session("SELECT", sw)),
         };
+        if reply.sw == StatusWord::SECURITY_STATUS {
+            return self.file_refused("SELECT", true);
+        }
         if reply.sw == StatusWord::FILE_NOT_FOUND {
             if let Some(current) = self.current.take() {
                 self.file_absent(current.file);
@@ -859,6 +871,38 @@ impl ReadSession {
             ));
         }
         self.request_next_chunk()
+    }
+
+    /// The chip answered `6982` (security status not satisfied) to SELECT or READ BINARY of
+    /// the current file after access control succeeded: the file's access condition is
+    /// terminal authentication (EAC), which this reader cannot meet, so the key is not at
+    /// fault and the read goes on without the file. Under intact secure messaging the answer
+    /// is final. A bare `6982` also ends the chip's session and may be only that, so access
+    /// control runs again and the file is tried once more before it is recorded as refused.
+    fn file_refused(&mut self, command: &str, secure: bool) -> Result<(), Error> {
+        let sw = StatusWord::SECURITY_STATUS;
+        let Some(current) = self.current.take() else {
+            return Err(dropped_session(command, sw));
+        };
+        let file = current.file;
+        if !secure && self.refusal_retried != Some(file) {
+            self.refusal_retried = Some(file);
+            self.current = Some(current);
+            self.drop_secure_channel(Restart::ChipClosedSession);
+            return self.begin();
+        }
+        self.refusal_retried = None;
+        self.refused
+            .push(RefusedFile::eac_required(file, command, sw));
+        if file == LdsFile::Com {
+            self.plan_data_groups(FALLBACK_DGS.to_vec());
+        }
+        if secure {
+            self.next_file()
+        } else {
+            self.drop_secure_channel(Restart::ChipClosedSession);
+            self.begin()
+        }
     }
 
     fn file_absent(&mut self, file: LdsFile) {
@@ -918,8 +962,14 @@ impl ReadSession {
                 self.drop_secure_channel(Restart::ChipClosedSession);
                 return self.begin();
             }
+            Reply::Plain(StatusWord::SECURITY_STATUS) => {
+                return self.file_refused("READ BINARY", false);
+            }
             Reply::Plain(sw) => return Err(dropped_session("READ BINARY", sw)),
         };
+        if reply.sw == StatusWord::SECURITY_STATUS {
+            return self.file_refused("READ BINARY", true);
+        }
         let sw = reply.sw;
         let data = if request.odd_ins && !reply.data.is_empty() {
             let (do53, trailing) = tlv::Tlv::parse(&reply.data).map_err(|e| {
@@ -954,13 +1004,8 @@ impl ReadSession {
                 return self.request_next_chunk();
             }
             let file = self.current.as_ref().map(|c| c.file);
-            let code = if sw == StatusWord::SECURITY_STATUS {
-                ErrorCode::AccessDenied
-            } else {
-                ErrorCode::ChipProtocol
-            };
             return Err(Error::new(
-                code,
+                ErrorCode::ChipProtocol,
                 format!(
                     "READ BINARY of {} at offset {} refused: {sw}",
                     describe(file),
@@ -1083,6 +1128,7 @@ impl ReadSession {
     }
 
     fn file_complete(&mut self) -> Result<(), Error> {
+        self.refusal_retried = None;
         if let Some(current) = self.current.take() {
             if current.file == LdsFile::Com {
                 // An EF.COM that does not parse is kept as read (verification then fails it
@@ -1175,6 +1221,7 @@ impl ReadSession {
         let document = Document {
             files: std::mem::take(&mut self.files),
             absent: std::mem::take(&mut self.absent),
+            refused: std::mem::take(&mut self.refused),
             access: AccessInfo {
                 protocol,
                 mapping: candidate.as_ref().map(PaceCandidate::mapping_name),
@@ -1313,14 +1360,11 @@ fn is_length_refusal(sw: StatusWord) -> bool {
         || sw.exact_length().is_some()
 }
 
+/// A bare status word where a protected reply was due. Access control already succeeded, so
+/// whatever the status word (`6982` included) the key is not at fault: `SECURE_MESSAGING`.
 fn dropped_session(command: &str, sw: StatusWord) -> Error {
-    let code = if sw == StatusWord::SECURITY_STATUS {
-        ErrorCode::AccessDenied
-    } else {
-        ErrorCode::SecureMessaging
-    };
     Error::new(
-        code,
+        ErrorCode::SecureMessaging,
         format!(
             "the chip answered {command} without secure messaging ({sw}) and closed the session"
         ),

@@ -10,6 +10,11 @@ pub enum TransportError {
     /// `ReadSession::connection_lost`, and keep stepping.
     #[error("tag lost")]
     TagLost,
+    /// The chip, not the reader, broke the exchange below the APDU level (e.g. it answered
+    /// `61xx` for ever): `CHIP_PROTOCOL`, with the chip's behaviour in the detail. Kept apart
+    /// from [`TransportError::Other`] so nobody is told to plug a reader back in for it.
+    #[error("chip fault: {0}")]
+    ChipFault(String),
     /// Anything else (reader unplugged, driver error); not recoverable by resuming.
     #[error("transport error: {0}")]
     Other(String),
@@ -20,6 +25,9 @@ impl From<TransportError> for crate::Error {
         match e {
             TransportError::TagLost => {
                 crate::Error::new(crate::ErrorCode::TagLost, "the chip left the field")
+            }
+            TransportError::ChipFault(detail) => {
+                crate::Error::new(crate::ErrorCode::ChipProtocol, detail)
             }
             TransportError::Other(detail) => crate::Error::new(crate::ErrorCode::Transport, detail),
         }
@@ -37,5 +45,35 @@ pub trait Transport {
 impl<T: Transport + ?Sized> Transport for &mut T {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
         (**self).transmit(command)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+
+    #[test]
+    fn each_transport_error_keeps_its_own_code_and_detail() {
+        for (error, code, detail) in [
+            (
+                TransportError::TagLost,
+                ErrorCode::TagLost,
+                "the chip left the field",
+            ),
+            (
+                TransportError::ChipFault("the chip kept answering 61xx".into()),
+                ErrorCode::ChipProtocol,
+                "the chip kept answering 61xx",
+            ),
+            (
+                TransportError::Other("reader 'R' is gone".into()),
+                ErrorCode::Transport,
+                "reader 'R' is gone",
+            ),
+        ] {
+            let e = crate::Error::from(error);
+            assert_eq!((e.code, e.detail.as_str()), (code, detail));
+        }
     }
 }

@@ -114,6 +114,7 @@ pub fn document(mrz: &str, dg15: bool) -> Document {
     Document {
         files,
         absent: vec![],
+        refused: vec![],
         access: AccessInfo::bac(),
         chip: ChipEvidence::default(),
         stats: ReadStats::default(),

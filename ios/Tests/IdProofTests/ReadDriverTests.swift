@@ -215,7 +215,7 @@ final class ReadDriverTests: XCTestCase {
         guard case .signature(var signature) = aa.response else { return XCTFail("\(aa.response)") }
         signature[signature.count - 1] ^= 0x01
         let forged = Document(
-            files: doc.files, absent: doc.absent, access: doc.access, chip: doc.chip,
+            files: doc.files, absent: doc.absent, refused: doc.refused, access: doc.access, chip: doc.chip,
             activeAuthentication: AaExchange(challenge: aa.challenge, response: .signature(signature: signature)),
             stats: doc.stats, mrz: doc.mrz, faces: doc.faces, personalDetails: doc.personalDetails,
             problems: doc.problems)

@@ -255,6 +255,8 @@ impl EvidenceBundle {
         Document {
             files: self.files.clone(),
             absent: self.absent_files.clone(),
+            // Not in the bundle: `verify` judges only the files read, never the refused ones.
+            refused: Vec::new(),
             access: self.access.clone(),
             chip: self.chip.clone(),
             stats: self.read_stats,
