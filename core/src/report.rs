@@ -32,11 +32,14 @@ pub enum CheckName {
     /// Every LDS file read or given (other than EF.SOD) parses (`LDS_FORMAT` names the one
     /// that does not).
     LdsParse,
+    /// EF.CardSecurity's signature and DSC → CSCA chain verify, and every PACE entry of
+    /// EF.CardAccess is signed in it; `not_performed` when no EF.CardSecurity was given.
+    CardSecurity,
 }
 
 impl CheckName {
     /// Every check name, in report order (front ends read names back with it, never a copy).
-    pub const ALL: [CheckName; 10] = [
+    pub const ALL: [CheckName; 11] = [
         CheckName::SodSignature,
         CheckName::DscChain,
         CheckName::Revocation,
@@ -47,6 +50,7 @@ impl CheckName {
         CheckName::ChipAuthentication,
         CheckName::ActiveAuthentication,
         CheckName::LdsParse,
+        CheckName::CardSecurity,
     ];
 
     /// The stable name, e.g. `"sod_signature"`.
@@ -62,6 +66,7 @@ impl CheckName {
             CheckName::ChipAuthentication => "chip_authentication",
             CheckName::ActiveAuthentication => "active_authentication",
             CheckName::LdsParse => "lds_parse",
+            CheckName::CardSecurity => "card_security",
         }
     }
 }
