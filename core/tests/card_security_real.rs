@@ -1,0 +1,166 @@
+//! The `card_security` check on real EF.CardSecurity / EF.CardAccess files (issue 13 item 8):
+//! a real DE passport's EF.CardSecurity under the DE CSCA with a real DE EF.CardAccess, the FI
+//! one alone, and the BSI worked-example and DAN test-card pairs (no CSCA for their signers:
+//! not performed, the signature verifies and the PACE entries agree). Real pairs do not list
+//! every other entry identically; those differences are the notes asserted here.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use idproof_core::asn1::Time;
+use idproof_core::auth::card_security::card_security_check;
+use idproof_core::auth::trust::TrustStore;
+use idproof_core::lds::LdsFile;
+use idproof_core::report::{Check, CheckName};
+
+fn data(path: &str) -> Vec<u8> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/data")
+        .join(path);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn files(access: Option<&str>, security: &str) -> BTreeMap<LdsFile, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    if let Some(access) = access {
+        files.insert(LdsFile::CardAccess, data(access));
+    }
+    files.insert(LdsFile::CardSecurity, data(security));
+    files
+}
+
+fn trust(csca: &str) -> TrustStore {
+    let mut trust = TrustStore::new();
+    trust.add_certificate(&data(csca), csca).unwrap();
+    trust
+}
+
+const NO_TRUST: &str = "EF.CardSecurity's signature verifies, but its signer chain was not \
+     verified: the trust store is empty: give CSCA certificates or master lists; ";
+
+#[test]
+fn de_passport_card_security_passes_under_the_de_csca() {
+    let at = Time::from_ymd(2024, 1, 1).unwrap();
+    let check = card_security_check(
+        &files(
+            Some("securityinfos/gmrtd_EF_CardAccess_DE.bin"),
+            "sod/DE/EF_CardSecurity.bin",
+        ),
+        &trust("pki/DE_CSCA.der"),
+        at,
+    );
+    assert_eq!(
+        check,
+        Check::passed_with(
+            CheckName::CardSecurity,
+            "EF.CardSecurity signed by C=DE, O=Bundesdruckerei GmbH, serialNumber=152, \
+             CN=Document Signer Passport, chain valid at 2024-01-01T00:00:00Z (no signingTime: \
+             verification time); EF.CardAccess's 2 PACEInfo(s) and 0 \
+             PACEDomainParameterInfo(s) are signed in EF.CardSecurity"
+        )
+    );
+    // Before its signer was valid (and with no signingTime to judge at): the chain fails.
+    let before = Time::from_ymd(2020, 1, 1).unwrap();
+    let check = card_security_check(
+        &files(None, "sod/DE/EF_CardSecurity.bin"),
+        &trust("pki/DE_CSCA.der"),
+        before,
+    );
+    assert_eq!(
+        check,
+        Check::failed(
+            CheckName::CardSecurity,
+            "PA_CHAIN",
+            "EF.CardSecurity signer chain: C=DE, O=Bundesdruckerei GmbH, serialNumber=152, \
+             CN=Document Signer Passport is not valid at 2020-01-01T00:00:00Z (valid \
+             2023-01-04T06:04:42Z to 2033-07-04T23:59:59Z)"
+        )
+    );
+}
+
+#[test]
+fn real_pairs_without_their_csca_are_not_performed_with_the_pace_entries_agreeing() {
+    let cases = [
+        (
+            Some("securityinfos/gmrtd_EF_CardAccess_DE.bin"),
+            "sod/DE/EF_CardSecurity.bin",
+            "EF.CardAccess's 2 PACEInfo(s) and 0 PACEDomainParameterInfo(s) are signed in \
+             EF.CardSecurity",
+        ),
+        (
+            Some("securityinfos/bsi_ecdh_EF_CardAccess.bin"),
+            "cardsecurity/ecdh_EF_CardSecurity.bin",
+            "EF.CardAccess's 1 PACEInfo(s) and 0 PACEDomainParameterInfo(s) are signed in \
+             EF.CardSecurity (note: other EF.CardAccess entries not in EF.CardSecurity as such: \
+             0.4.0.127.0.7.2.2.8)",
+        ),
+        (
+            Some("securityinfos/bsi_dh_EF_CardAccess.bin"),
+            "securityinfos/bsi_dh_EF_CardSecurity.bin",
+            "EF.CardAccess's 1 PACEInfo(s) and 0 PACEDomainParameterInfo(s) are signed in \
+             EF.CardSecurity (note: other EF.CardAccess entries not in EF.CardSecurity as such: \
+             0.4.0.127.0.7.2.2.8)",
+        ),
+        (
+            Some("securityinfos/bsi_ef_cardaccess_dan.bin"),
+            "cardsecurity/ef_cardsecurity_dan.bin",
+            "EF.CardAccess's 1 PACEInfo(s) and 0 PACEDomainParameterInfo(s) are signed in \
+             EF.CardSecurity (note: other EF.CardAccess entries not in EF.CardSecurity as such: \
+             0.4.0.127.0.7.2.2.3.2.2, 0.4.0.127.0.7.2.2.3.2)",
+        ),
+        (
+            None,
+            "sod/FI/EF_CardSecurity.bin",
+            "no EF.CardAccess was given to compare with it",
+        ),
+        (
+            None,
+            "cardsecurity/jmrtd-efcardsecurity.dump",
+            "no EF.CardAccess was given to compare with it",
+        ),
+    ];
+    for (access, security, comparison) in cases {
+        let check = card_security_check(
+            &files(access, security),
+            &TrustStore::new(),
+            Time::from_ymd(2024, 1, 1).unwrap(),
+        );
+        assert_eq!(
+            check,
+            Check::not_performed(CheckName::CardSecurity, format!("{NO_TRUST}{comparison}")),
+            "{security}"
+        );
+    }
+}
+
+#[test]
+fn real_card_access_files_alone_say_what_they_offer() {
+    let cases = [
+        (
+            "securityinfos/gmrtd_EF_CardAccess_DE.bin",
+            "id-PACE-ECDH-GM-AES-CBC-CMAC-128 (v2, parameterId 13), \
+             id-PACE-ECDH-CAM-AES-CBC-CMAC-128 (v2, parameterId 13)",
+        ),
+        // A Slovenian card: chip and terminal authentication only, with trailing bytes.
+        (
+            "securityinfos/bsi_ef_cardaccess_slowenia.bin",
+            "no PACE protocol",
+        ),
+    ];
+    for (access, offer) in cases {
+        let mut files = BTreeMap::new();
+        files.insert(LdsFile::CardAccess, data(access));
+        let check = card_security_check(&files, &TrustStore::new(), Time::EPOCH);
+        assert_eq!(
+            check,
+            Check::not_performed(
+                CheckName::CardSecurity,
+                format!(
+                    "EF.CardSecurity was not given, so EF.CardAccess (which offers {offer}) is \
+                     not proven by a signature"
+                )
+            ),
+            "{access}"
+        );
+    }
+}
