@@ -164,3 +164,82 @@ fn real_card_access_files_alone_say_what_they_offer() {
         );
     }
 }
+
+mod mutated {
+    //! Mutated real files never panic, and the check's outcome stays in its contract: with
+    //! the genuine EF.CardSecurity, any EF.CardAccess passes or fails `CARD_ACCESS_MISMATCH`
+    //! (one that does not parse is a note); any EF.CardSecurity fails only with the check's
+    //! codes. `recognise_dump` never panics on either.
+
+    use super::*;
+    use idproof_core::lds::recognise_dump;
+    use idproof_core::report::CheckStatus;
+    use proptest::prelude::*;
+
+    fn mutate(mut bytes: Vec<u8>, edits: &[(prop::sample::Index, u8)]) -> Vec<u8> {
+        for (at, value) in edits {
+            let i = at.index(bytes.len());
+            bytes[i] = *value;
+        }
+        bytes
+    }
+
+    fn run(access: Vec<u8>, security: Vec<u8>) -> Check {
+        let _ = recognise_dump(&access);
+        let _ = recognise_dump(&security);
+        let mut files = BTreeMap::new();
+        files.insert(LdsFile::CardAccess, access);
+        files.insert(LdsFile::CardSecurity, security);
+        card_security_check(
+            &files,
+            &trust("pki/DE_CSCA.der"),
+            Time::from_ymd(2024, 1, 1).unwrap(),
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn a_mutated_card_access_passes_or_fails_mismatch(
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
+        ) {
+            let access = mutate(data("securityinfos/gmrtd_EF_CardAccess_DE.bin"), &edits);
+            let check = run(access, data("sod/DE/EF_CardSecurity.bin"));
+            match check.status {
+                CheckStatus::Passed => {}
+                CheckStatus::Failed => {
+                    prop_assert_eq!(check.code.as_deref(), Some("CARD_ACCESS_MISMATCH"))
+                }
+                CheckStatus::NotPerformed => prop_assert!(false, "{check:?}"),
+            }
+        }
+
+        #[test]
+        fn a_mutated_card_security_fails_only_with_the_check_codes(
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
+            cut in any::<prop::sample::Index>(),
+            truncate in any::<bool>(),
+        ) {
+            let mut security = mutate(data("sod/DE/EF_CardSecurity.bin"), &edits);
+            if truncate {
+                security.truncate(cut.index(security.len()));
+            }
+            let check = run(data("securityinfos/gmrtd_EF_CardAccess_DE.bin"), security);
+            if check.status == CheckStatus::Failed {
+                let code = check.code.as_deref().unwrap_or_default();
+                prop_assert!(
+                    ["SIGNATURE", "PA_CHAIN", "PA_REVOKED", "LDS_FORMAT", "CARD_ACCESS_MISMATCH"]
+                        .contains(&code),
+                    "{check:?}"
+                );
+            }
+        }
+
+        #[test]
+        fn arbitrary_bytes_are_never_a_passed_card_security(
+            bytes in proptest::collection::vec(any::<u8>(), 0..400),
+        ) {
+            let check = run(bytes.clone(), bytes);
+            prop_assert_ne!(check.status, CheckStatus::Passed);
+        }
+    }
+}
