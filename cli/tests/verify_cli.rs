@@ -519,8 +519,9 @@ fn a_bare_signed_data_sod_is_taken_with_a_note() {
     // In a folder and as a file named on the command line: the same.
     let files: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
-        .map(|e| s(&e.unwrap().path()))
-        .filter(|p| p.ends_with(".bin"))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "bin"))
+        .map(|p| s(&p))
         .collect();
     let mut explicit = vec![
         "verify",

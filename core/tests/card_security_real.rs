@@ -207,7 +207,7 @@ mod mutated {
             match check.status {
                 CheckStatus::Passed => {}
                 CheckStatus::Failed => {
-                    prop_assert_eq!(check.code.as_deref(), Some("CARD_ACCESS_MISMATCH"))
+                    prop_assert_eq!(check.code.as_deref(), Some("CARD_ACCESS_MISMATCH"));
                 }
                 CheckStatus::NotPerformed => prop_assert!(false, "{check:?}"),
             }

@@ -213,7 +213,7 @@ fn compare(access: &[u8], signed_content: &[u8], signed: &SecurityInfos) -> Resu
             missing.join("; ")
         ));
     }
-    let mut agreed = format!(
+    let agreed = format!(
         "EF.CardAccess's {} PACEInfo(s) and {} PACEDomainParameterInfo(s) are signed in \
          EF.CardSecurity",
         infos.pace.len(),
@@ -227,13 +227,13 @@ fn compare(access: &[u8], signed_content: &[u8], signed: &SecurityInfos) -> Resu
         })
         .map(|(protocol, _)| protocol)
         .collect();
-    if !others.is_empty() {
-        agreed.push_str(&format!(
-            " (note: other EF.CardAccess entries not in EF.CardSecurity as such: {})",
-            others.join(", ")
-        ));
+    if others.is_empty() {
+        return Ok(agreed);
     }
-    Ok(agreed)
+    Ok(format!(
+        "{agreed} (note: other EF.CardAccess entries not in EF.CardSecurity as such: {})",
+        others.join(", ")
+    ))
 }
 
 /// Whether `protocol` is one of the PACE entries already compared.
