@@ -243,3 +243,79 @@ mod mutated {
         }
     }
 }
+
+#[test]
+fn real_files_of_every_kind_are_recognised_by_content() {
+    use idproof_core::lds::{Recognised, recognise_dump, wrap_bare_sod};
+    let card_access = [
+        "securityinfos/bsi_dh_EF_CardAccess.bin",
+        "securityinfos/bsi_ecdh_EF_CardAccess.bin",
+        "securityinfos/bsi_ef_cardaccess_ca3.bin",
+        "securityinfos/bsi_ef_cardaccess_dan.bin",
+        "securityinfos/bsi_ef_cardaccess_new_testcard.bin",
+        "securityinfos/bsi_ef_cardaccess_old_testcard.bin",
+        "securityinfos/bsi_ef_cardaccess_slowenia.bin",
+        "securityinfos/gmrtd_EF_CardAccess_AT.bin",
+        "securityinfos/gmrtd_EF_CardAccess_DE.bin",
+        "securityinfos/gmrtd_EF_CardAccess_SG.bin",
+        // EF.CardSecurity's bare content is a SET OF SecurityInfo too: taken as EF.CardAccess.
+        "securityinfos/gmrtd_SecurityInfos_DE_CardSecurity_content.bin",
+    ];
+    for f in card_access {
+        assert_eq!(
+            recognise_dump(&data(f)),
+            Some(Recognised::File(LdsFile::CardAccess)),
+            "{f}"
+        );
+    }
+    let card_security = [
+        "securityinfos/bsi_dh_EF_CardSecurity.bin",
+        "cardsecurity/ecdh_EF_CardSecurity.bin",
+        "cardsecurity/ef_cardsecurity_dan.bin",
+        "cardsecurity/jmrtd-efcardsecurity.dump",
+        "sod/DE/EF_CardSecurity.bin",
+        "sod/FI/EF_CardSecurity.bin",
+    ];
+    for f in card_security {
+        assert_eq!(
+            recognise_dump(&data(f)),
+            Some(Recognised::File(LdsFile::CardSecurity)),
+            "{f}"
+        );
+    }
+    // Every real EF.SOD: as it is, and bare (its ContentInfo), which wraps back byte for byte.
+    for cc in [
+        "AT", "AU", "CN", "DE", "FI", "FR", "ID", "MY", "NZ", "PH", "RU", "SG", "UK", "US",
+    ] {
+        let sod = data(&format!("sod/{cc}/EF_SOD.bin"));
+        assert_eq!(
+            recognise_dump(&sod),
+            Some(Recognised::File(LdsFile::Sod)),
+            "{cc}"
+        );
+        let bare = idproof_core::lds::Sod::parse(&sod)
+            .unwrap()
+            .content_info()
+            .to_vec();
+        // CN signs id-data: still EF.SOD, since what it signs is an LDS Security Object.
+        assert_eq!(recognise_dump(&bare), Some(Recognised::BareSod), "{cc}");
+        assert_eq!(wrap_bare_sod(&bare), sod, "{cc}");
+    }
+    assert_eq!(Recognised::BareSod.file(), LdsFile::Sod);
+    // Trust material and the like are not dump files.
+    for f in [
+        "pki/DE_CSCA.der",
+        "pki/DE_DSC.der",
+        "pki/master-lists/DE_ML_2026-05-28-08-28-45.ml",
+    ] {
+        assert_eq!(recognise_dump(&data(f)), None, "{f}");
+    }
+    for bytes in [
+        &[][..],
+        &[0x31, 0x00],
+        &[0x30, 0x00],
+        &[0x31, 0x03, 0x02, 0x01, 0x01],
+    ] {
+        assert_eq!(recognise_dump(bytes), None, "{bytes:02X?}");
+    }
+}

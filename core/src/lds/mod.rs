@@ -160,7 +160,7 @@ impl Recognised {
 
 /// Recognises a dumped file by content: [`recognise`]'s outer tags, then a CMS ContentInfo
 /// (`30`) whose SignedData signs id-SecurityObject (EF.CardSecurity) or id-ldsSecurityObject
-/// (a bare EF.SOD), then a non-empty `SET OF SecurityInfo` (`31`, EF.CardAccess, trailing
+/// (a bare EF.SOD; id-data too when its content is an LDS Security Object), then a non-empty `SET OF SecurityInfo` (`31`, EF.CardAccess, trailing
 /// bytes tolerated as real cards have them). Anything else (a
 /// certificate, a master list, a CRL) is `None`.
 pub fn recognise_dump(bytes: &[u8]) -> Option<Recognised> {
@@ -173,6 +173,13 @@ pub fn recognise_dump(bytes: &[u8]) -> Option<Recognised> {
             match sd.e_content_type.as_str() {
                 crate::cms::OID_SECURITY_OBJECT => Some(Recognised::File(LdsFile::CardSecurity)),
                 crate::cms::OID_LDS_SECURITY_OBJECT => Some(Recognised::BareSod),
+                // id-data (CN's EF.SOD, accepted by passive authentication too) is EF.SOD only
+                // when what it signs is an LDS Security Object.
+                crate::cms::OID_DATA => sd
+                    .e_content
+                    .as_deref()
+                    .is_some_and(|c| sod::LdsSecurityObject::parse(c).is_ok())
+                    .then_some(Recognised::BareSod),
                 _ => None,
             }
         }
