@@ -138,6 +138,7 @@ fn specimen_demo_reads_the_passport_and_reports() {
             "chip_authentication",
             "active_authentication",
             "lds_parse",
+            "card_security",
         ]
     );
     let status = |name: &str| check(&v, name)["status"].clone();

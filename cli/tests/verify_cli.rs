@@ -40,7 +40,7 @@ fn s(p: &Path) -> String {
     p.display().to_string()
 }
 
-const CHECK_NAMES: [&str; 10] = [
+const CHECK_NAMES: [&str; 11] = [
     "sod_signature",
     "dsc_chain",
     "revocation",
@@ -51,6 +51,7 @@ const CHECK_NAMES: [&str; 10] = [
     "chip_authentication",
     "active_authentication",
     "lds_parse",
+    "card_security",
 ];
 
 #[test]
@@ -380,4 +381,197 @@ fn verify_with_the_access_mrz_compares_it_with_dg1() {
     let (code, v) = run([&lines[0], other]);
     assert_eq!(code, Some(1), "{v}");
     assert_eq!(check(&v, "dg1_mrz_match")["status"], "failed");
+}
+
+/// A dump of the `pace-cam` chip's files as `simulate --dump` writes them, named as
+/// `read --out` names them (`CardAccess.bin`, `CardSecurity.bin`, …).
+fn pace_cam_dump(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    let out = idproof(&["simulate", "--profile", "pace-cam", "--dump", &s(&dir)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    dir
+}
+
+#[test]
+fn a_pace_cam_dump_verifies_card_security_and_card_access() {
+    let dir = pace_cam_dump("pace-cam");
+    let csca = dir.join("csca.der");
+    let args = [
+        "verify",
+        &s(&dir),
+        "--trust",
+        &s(&csca),
+        "--at",
+        "2025-01-01",
+        "--json",
+    ];
+    let out = idproof(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json_of(&out);
+    assert_eq!(v["verdict"], "authentic");
+    let files: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "CardAccess",
+            "CardSecurity",
+            "COM",
+            "SOD",
+            "DG1",
+            "DG2",
+            "DG11",
+            "DG15"
+        ]
+    );
+    assert_eq!(
+        check(&v, "card_security"),
+        &serde_json::json!({
+            "name": "card_security",
+            "status": "passed",
+            "code": null,
+            "detail": "EF.CardSecurity signed by C=UT, O=Utopia Test Authority, CN=Document \
+                Signer Utopia (idproof test), chain valid at 2024-06-01T00:00:00Z (signingTime); \
+                EF.CardAccess's 1 PACEInfo(s) and 0 PACEDomainParameterInfo(s) are signed in \
+                EF.CardSecurity",
+        })
+    );
+    // Only csca.der and dsc.der are skipped: every chip file was taken.
+    let err = stderr(&out);
+    let skipped: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("note: skipped"))
+        .map(|l| l.rsplit('/').next().unwrap())
+        .collect::<Vec<_>>();
+    assert_eq!(
+        skipped,
+        ["csca.der: not an LDS file", "dsc.der: not an LDS file"]
+    );
+
+    // One byte of EF.CardSecurity's signature flipped: failed, SIGNATURE, exit 1.
+    let path = dir.join("CardSecurity.bin");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x01;
+    std::fs::write(&path, &bytes).unwrap();
+    let out = idproof(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json_of(&out);
+    assert_eq!(v["verdict"], "failed");
+    assert_eq!(
+        v["failures"],
+        serde_json::json!([{
+            "code": "SIGNATURE",
+            "detail": "EF.CardSecurity: signer signature: the signature does not verify",
+        }])
+    );
+}
+
+#[test]
+fn card_access_alone_is_recognised_and_described() {
+    let dir = pace_cam_dump("card-access-alone");
+    let access = dir.join("CardAccess.bin");
+    let out = idproof(&["verify", &s(&access), "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json_of(&out);
+    assert_eq!(v["verdict"], "incomplete");
+    assert_eq!(v["files"][0]["file"], "CardAccess");
+    assert_eq!(check(&v, "card_security")["status"], "not_performed");
+    assert_eq!(
+        check(&v, "card_security")["detail"],
+        "EF.CardSecurity was not given, so EF.CardAccess (which offers \
+         id-PACE-ECDH-CAM-AES-CBC-CMAC-128 (v2, parameterId 13)) is not proven by a signature"
+    );
+    // A file named as EF.CardAccess that is not one is an error, never skipped.
+    let bad = temp_dir("card-access-named");
+    std::fs::write(bad.join("CardAccess.bin"), b"\x31\x03\x02\x01\x01").unwrap();
+    let out = idproof(&["verify", &s(&bad)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "CardAccess.bin: named as CardAccess but not an LDS file (no COM, SOD or data-group \
+             tag at the start, and not EF.CardAccess SecurityInfos or a CMS SignedData of EF.SOD \
+             or EF.CardSecurity)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_bare_signed_data_sod_is_taken_with_a_note() {
+    let dir = specimen_dump("bare-sod");
+    let sod_path = dir.join("SOD.bin");
+    let wrapped = std::fs::read(&sod_path).unwrap();
+    let bare = idproof_core::lds::Sod::parse(&wrapped)
+        .unwrap()
+        .content_info()
+        .to_vec();
+    assert_eq!(bare[0], 0x30);
+    std::fs::write(&sod_path, &bare).unwrap();
+    let csca = dir.join("csca.der");
+    let note = "EF.SOD given without its 77 wrapper (a bare CMS SignedData): verified as EF.SOD; \
+                the wrapper is covered by no signature";
+    // In a folder and as a file named on the command line: the same.
+    let files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "bin"))
+        .map(|p| s(&p))
+        .collect();
+    let mut explicit = vec![
+        "verify",
+        "--trust",
+        s(&csca).leak(),
+        "--at",
+        "2025-01-01",
+        "--json",
+    ];
+    explicit.extend(files.iter().map(String::as_str));
+    for args in [
+        vec![
+            "verify",
+            s(&dir).leak(),
+            "--trust",
+            s(&csca).leak(),
+            "--at",
+            "2025-01-01",
+            "--json",
+        ],
+        explicit,
+    ] {
+        let out = idproof(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let v = json_of(&out);
+        assert_eq!(v["verdict"], "authentic");
+        let sod = v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["file"] == "SOD")
+            .unwrap();
+        assert_eq!(sod["note"], note);
+        // Only the SOD carries a note.
+        let notes = v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f.get("note").is_some());
+        assert_eq!(notes.count(), 1);
+        assert!(
+            stderr(&out).contains(&format!("SOD.bin: {note}")),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(check(&v, "sod_signature")["status"], "passed");
+    }
+    // A ContentInfo of something else (a master list's content type) is not an EF.SOD.
+    let ml = data("pki/master-lists/ICAO_ml_01April2025.ml");
+    let out = idproof(&["verify", &ml]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not an LDS file"), "{}", stderr(&out));
 }

@@ -32,11 +32,14 @@ pub enum CheckName {
     /// Every LDS file read or given (other than EF.SOD) parses (`LDS_FORMAT` names the one
     /// that does not).
     LdsParse,
+    /// EF.CardSecurity's signature and DSC → CSCA chain verify, and every PACE entry of
+    /// EF.CardAccess is signed in it; `not_performed` when no EF.CardSecurity was given.
+    CardSecurity,
 }
 
 impl CheckName {
     /// Every check name, in report order (front ends read names back with it, never a copy).
-    pub const ALL: [CheckName; 10] = [
+    pub const ALL: [CheckName; 11] = [
         CheckName::SodSignature,
         CheckName::DscChain,
         CheckName::Revocation,
@@ -47,6 +50,7 @@ impl CheckName {
         CheckName::ChipAuthentication,
         CheckName::ActiveAuthentication,
         CheckName::LdsParse,
+        CheckName::CardSecurity,
     ];
 
     /// The stable name, e.g. `"sod_signature"`.
@@ -62,6 +66,7 @@ impl CheckName {
             CheckName::ChipAuthentication => "chip_authentication",
             CheckName::ActiveAuthentication => "active_authentication",
             CheckName::LdsParse => "lds_parse",
+            CheckName::CardSecurity => "card_security",
         }
     }
 }
@@ -175,14 +180,16 @@ const REQUIRED_FOR_AUTHENTIC: [CheckName; 4] = [
 ];
 
 impl Verdict {
-    /// The one rule: any failure → `Failed`; all of SOD signature, chain, hashes and `mrz`
+    /// The one rule: any failure → `Failed` (a failed `card_security` too: a forged
+    /// EF.CardSecurity is a tampering sign); all of SOD signature, chain, hashes and `mrz`
     /// (DG1's check digits, so DG1 present and hashed) passed, and `dg1_mrz_match` passed or
     /// `not_performed` → `Authentic`; otherwise `Incomplete`.
     ///
     /// DG1 = MRZ binds the chip to the MRZ used to open it. When no MRZ was used (CAN access,
     /// or offline verification of dumped files without `--mrz`), there is nothing to bind to and
     /// `dg1_mrz_match` is `not_performed`; whenever an MRZ was given and DG1 is there, the
-    /// comparison runs and a difference fails.
+    /// comparison runs and a difference fails. `card_security` not performed (most dumps have
+    /// no EF.CardSecurity) does not block `Authentic` either.
     pub fn from_checks(checks: &[Check]) -> Self {
         if checks.iter().any(|c| c.status == CheckStatus::Failed) {
             return Verdict::Failed;
@@ -288,6 +295,25 @@ mod tests {
         checks.retain(|c| c.name != CheckName::Mrz);
         checks.push(Check::not_performed(CheckName::Mrz, "DG1 was not given"));
         assert_eq!(Verdict::from_checks(&checks), Verdict::Incomplete);
+    }
+
+    #[test]
+    fn card_security_fails_the_verdict_but_its_absence_does_not_block_authentic() {
+        let mut checks = all_pa_passed();
+        checks.push(Check::not_performed(
+            CheckName::CardSecurity,
+            "EF.CardSecurity was not given",
+        ));
+        assert_eq!(Verdict::from_checks(&checks), Verdict::Authentic);
+        checks.pop();
+        checks.push(Check::failed(
+            CheckName::CardSecurity,
+            "SIGNATURE",
+            "EF.CardSecurity: signer signature: the signature does not verify",
+        ));
+        assert_eq!(Verdict::from_checks(&checks), Verdict::Failed);
+        assert_eq!(CheckName::ALL.last(), Some(&CheckName::CardSecurity));
+        assert_eq!(CheckName::CardSecurity.as_str(), "card_security");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Verification of what a read (or a folder of dumped files) produced, as a [`Report`] of
 //! named checks: passive authentication (SOD signature, DSC → CSCA chain, revocation,
-//! data-group hashes, EF.COM consistency), the MRZ used for access, DG1 = that MRZ, and
-//! Active Authentication when the read ran it.
+//! data-group hashes, EF.COM consistency), the MRZ used for access, DG1 = that MRZ,
+//! Active Authentication when the read ran it, and EF.CardSecurity (its signature, chain and
+//! agreement with EF.CardAccess: [`crate::auth::card_security`]).
 //!
 //! [`verify`] is the entry point; `at` is the moment of verification, given by the caller
 //! (nothing here reads the clock). Certificates are judged at the SOD's signingTime, and at
@@ -21,6 +22,7 @@ use crate::auth::active::{
     aa_signature_algorithm, ecdsa_hash_from_oid, verify_active_authentication,
 };
 use crate::auth::anti_clone::chip_authentication_check;
+use crate::auth::card_security::card_security_check;
 use crate::auth::cert::Certificate;
 use crate::auth::deviation::apply::{DocumentFacts, annotate};
 use crate::auth::pa::{SignedObjectVerification, verify_signed_object};
@@ -139,6 +141,7 @@ fn verify_all(
         Some(exchange) => active_authentication(files, exchange, dg15_proven),
     });
     checks.push(lds_parse_check(files));
+    checks.push(card_security_check(files, trust, at));
     apply_deviations(&mut checks, files, trust, &pa);
     Report::from_checks(checks)
 }

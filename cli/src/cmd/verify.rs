@@ -1,6 +1,8 @@
 //! `idproof verify DIR|FILE... [--trust PATH]... [--at YYYY-MM-DD] [--mrz LINE...] [--json]`:
 //! offline verification of dumped LDS files, recognised by content (tag `60` COM, `77` SOD,
-//! `61` DG1…). `--mrz` is the MRZ printed on the document, compared with DG1 (`dg1_mrz_match`).
+//! `61` DG1…; EF.CardAccess as a `SET OF SecurityInfo`, EF.CardSecurity as the SignedData of
+//! id-SecurityObject; an EF.SOD without its `77` wrapper is taken with a note) — every file
+//! `read --out` writes. `--mrz` is the MRZ printed on the document, compared with DG1 (`dg1_mrz_match`).
 //!
 //! Exit codes (ARCHITECTURE.md "CLI contract"): `0` authentic; `1` failed or incomplete (the
 //! document was checked and is not proven authentic); `2` for a usage or input error — an
@@ -13,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use idproof_core::asn1::Time;
-use idproof_core::lds::{LdsError, LdsFile, parse_file, recognise};
+use idproof_core::lds::{LdsError, LdsFile, Recognised, parse_file, recognise_dump, wrap_bare_sod};
 use idproof_core::mrz::Mrz;
 use idproof_core::report::{Report, Verdict};
 use idproof_core::verify::verify_files;
@@ -25,7 +27,8 @@ use super::{EXIT_FAILED, EXIT_OK, usage_error};
 /// Arguments of `idproof verify`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Dumped files (EF.COM, EF.SOD, DG1…DG16) or folders holding them.
+    /// Dumped files (EF.COM, EF.SOD, DG1…DG16, EF.CardAccess, EF.CardSecurity) or folders
+    /// holding them.
     #[arg(value_name = "DIR|FILE", required = true)]
     paths: Vec<PathBuf>,
     #[command(flatten)]
@@ -48,7 +51,25 @@ pub struct Args {
 struct FileEntry {
     path: String,
     file: String,
+    /// How the file was taken when not as it is (an EF.SOD without its `77` wrapper).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
 }
+
+/// A file to verify: where it came from, its bytes as verified, and how it was taken.
+struct Loaded {
+    path: String,
+    bytes: Vec<u8>,
+    note: Option<String>,
+}
+
+/// The note on an EF.SOD given as its bare ContentInfo.
+const BARE_SOD_NOTE: &str = "EF.SOD given without its 77 wrapper (a bare CMS SignedData): verified as EF.SOD; the \
+     wrapper is covered by no signature";
+
+/// What the error for an unrecognised file says it is not.
+const NOT_LDS: &str = "not an LDS file (no COM, SOD or data-group tag at the start, and not \
+     EF.CardAccess SecurityInfos or a CMS SignedData of EF.SOD or EF.CardSecurity)";
 
 #[derive(Debug, Serialize)]
 struct VerifyOutput<'a> {
@@ -79,26 +100,29 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, String> {
     Ok(out)
 }
 
-fn read_document(paths: &[PathBuf]) -> Result<BTreeMap<LdsFile, (String, Vec<u8>)>, String> {
-    let mut files: BTreeMap<LdsFile, (String, Vec<u8>)> = BTreeMap::new();
+fn read_document(paths: &[PathBuf]) -> Result<BTreeMap<LdsFile, Loaded>, String> {
+    let mut files: BTreeMap<LdsFile, Loaded> = BTreeMap::new();
     for (path, explicit) in collect(paths)? {
         let shown = path.display().to_string();
         let bytes = std::fs::read(&path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
-        let Some(kind) = recognise(&bytes) else {
+        let Some(recognised) = recognise_dump(&bytes) else {
             if explicit {
-                return Err(format!(
-                    "{shown}: not an LDS file (no COM, SOD or data-group tag at the start)"
-                ));
+                return Err(format!("{shown}: {NOT_LDS}"));
             }
             if let Some(named) = lds_name(&path) {
-                return Err(format!(
-                    "{shown}: named as {named} but not an LDS file (no COM, SOD or data-group \
-                     tag at the start)"
-                ));
+                return Err(format!("{shown}: named as {named} but {NOT_LDS}"));
             }
             // A folder may hold other files (a dump's csca.der): skip them, saying so.
             eprintln!("note: skipped {shown}: not an LDS file");
             continue;
+        };
+        let kind = recognised.file();
+        let (bytes, note) = match recognised {
+            Recognised::BareSod => {
+                eprintln!("note: {shown}: {BARE_SOD_NOTE}");
+                (wrap_bare_sod(&bytes), Some(BARE_SOD_NOTE.to_owned()))
+            }
+            Recognised::File(_) => (bytes, None),
         };
         if let Err(
             e @ (LdsError::Tlv { .. }
@@ -108,10 +132,21 @@ fn read_document(paths: &[PathBuf]) -> Result<BTreeMap<LdsFile, (String, Vec<u8>
         {
             return Err(format!("{shown}: unreadable {}: {e}", kind.name()));
         }
-        if let Some((other, _)) = files.get(&kind) {
-            return Err(format!("{shown} and {other} are both {}", kind.name()));
+        if let Some(other) = files.get(&kind) {
+            return Err(format!(
+                "{shown} and {} are both {}",
+                other.path,
+                kind.name()
+            ));
         }
-        files.insert(kind, (shown, bytes));
+        files.insert(
+            kind,
+            Loaded {
+                path: shown,
+                bytes,
+                note,
+            },
+        );
     }
     if files.is_empty() {
         return Err("no files to verify".into());
@@ -119,9 +154,9 @@ fn read_document(paths: &[PathBuf]) -> Result<BTreeMap<LdsFile, (String, Vec<u8>
     Ok(files)
 }
 
-/// The LDS file a file's name says it is (`DG1.bin`, `EF_DG1.bin`, `ef.com`, `SOD`), as
-/// `read --out` and dumps of other tools name them; `None` for other names (`csca.der`,
-/// `CardAccess.bin`).
+/// The file a file's name says it is (`DG1.bin`, `EF_DG1.bin`, `ef.com`, `SOD`,
+/// `CardAccess.bin`, `EF_CardSecurity.bin`), as `read --out` and dumps of other tools name
+/// them; `None` for other names (`csca.der`).
 fn lds_name(path: &Path) -> Option<String> {
     let stem = path.file_stem()?.to_str()?.to_ascii_uppercase();
     let stem = stem
@@ -132,7 +167,12 @@ fn lds_name(path: &Path) -> Option<String> {
         .strip_prefix("DG")
         .and_then(|n| n.parse::<u8>().ok())
         .is_some_and(|n| (1..=16).contains(&n));
-    (is_dg || stem == "COM" || stem == "SOD").then(|| stem.to_owned())
+    match stem {
+        "CARDACCESS" => Some("CardAccess".to_owned()),
+        "CARDSECURITY" => Some("CardSecurity".to_owned()),
+        "COM" | "SOD" => Some(stem.to_owned()),
+        _ => is_dg.then(|| stem.to_owned()),
+    }
 }
 
 /// The `--mrz` lines as an MRZ, or the usage error (`None` without `--mrz`).
@@ -172,7 +212,7 @@ pub fn run(args: &Args) -> u8 {
         }
     };
     let bytes: BTreeMap<LdsFile, Vec<u8>> =
-        files.iter().map(|(k, (_, b))| (*k, b.clone())).collect();
+        files.iter().map(|(k, f)| (*k, f.bytes.clone())).collect();
     let report = verify_files(&bytes, &loaded.store, at, mrz.as_ref());
     let output = VerifyOutput {
         verdict: report.verdict,
@@ -181,9 +221,10 @@ pub fn run(args: &Args) -> u8 {
         at,
         files: files
             .iter()
-            .map(|(k, (p, _))| FileEntry {
-                path: p.clone(),
+            .map(|(k, f)| FileEntry {
+                path: f.path.clone(),
                 file: k.name(),
+                note: f.note.clone(),
             })
             .collect(),
         trust: loaded.brief(),

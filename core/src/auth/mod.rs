@@ -5,6 +5,7 @@
 
 pub mod active;
 pub mod anti_clone;
+pub mod card_security;
 pub mod cert;
 pub mod chain;
 pub mod crl;

@@ -134,3 +134,77 @@ pub fn recognise(bytes: &[u8]) -> Option<LdsFile> {
         .ok()
         .and_then(LdsFile::from_outer_tag)
 }
+
+/// What a dumped file is, by content: an LDS file by its outer tag, or one of the files
+/// without one that `read --out` also writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recognised {
+    /// A file with its own outer tag (EF.COM, EF.SOD, a data group), or EF.CardAccess (a
+    /// `SET OF SecurityInfo`) or EF.CardSecurity (a ContentInfo signing id-SecurityObject).
+    File(LdsFile),
+    /// An EF.SOD's ContentInfo (SignedData of id-ldsSecurityObject) without the `77` wrapper
+    /// that the chip's file has: what some tools export. Nothing signed covers the wrapper,
+    /// so [`wrap_bare_sod`] makes it EF.SOD again without changing what is verified.
+    BareSod,
+}
+
+impl Recognised {
+    /// The file this is (EF.SOD for [`Recognised::BareSod`]).
+    pub fn file(self) -> LdsFile {
+        match self {
+            Recognised::File(file) => file,
+            Recognised::BareSod => LdsFile::Sod,
+        }
+    }
+}
+
+/// Recognises a dumped file by content: [`recognise`]'s outer tags, then a CMS ContentInfo
+/// (`30`) whose SignedData signs id-SecurityObject (EF.CardSecurity) or id-ldsSecurityObject
+/// (a bare EF.SOD; id-data too when its content is an LDS Security Object), then a non-empty `SET OF SecurityInfo` (`31`, EF.CardAccess, trailing
+/// bytes tolerated as real cards have them). Anything else (a
+/// certificate, a master list, a CRL) is `None`.
+pub fn recognise_dump(bytes: &[u8]) -> Option<Recognised> {
+    if let Some(file) = recognise(bytes) {
+        return Some(Recognised::File(file));
+    }
+    match bytes.first() {
+        Some(0x30) => {
+            let sd = crate::cms::SignedData::parse(bytes).ok()?;
+            match sd.e_content_type.as_str() {
+                crate::cms::OID_SECURITY_OBJECT => Some(Recognised::File(LdsFile::CardSecurity)),
+                crate::cms::OID_LDS_SECURITY_OBJECT => Some(Recognised::BareSod),
+                // id-data (CN's EF.SOD, accepted by passive authentication too) is EF.SOD only
+                // when what it signs is an LDS Security Object.
+                crate::cms::OID_DATA => sd
+                    .e_content
+                    .as_deref()
+                    .is_some_and(|c| sod::LdsSecurityObject::parse(c).is_ok())
+                    .then_some(Recognised::BareSod),
+                _ => None,
+            }
+        }
+        Some(0x31) => crate::access::security_info::SecurityInfos::from_card_access(bytes)
+            .ok()
+            .filter(has_entries)
+            .map(|_| Recognised::File(LdsFile::CardAccess)),
+        _ => None,
+    }
+}
+
+/// Whether SecurityInfos hold any entry (an empty SET is no evidence of EF.CardAccess).
+fn has_entries(infos: &crate::access::security_info::SecurityInfos) -> bool {
+    !(infos.pace.is_empty()
+        && infos.pace_domain_parameters.is_empty()
+        && infos.chip_authentication.is_empty()
+        && infos.chip_authentication_domain_parameters.is_empty()
+        && infos.chip_authentication_public_keys.is_empty()
+        && infos.terminal_authentication.is_empty()
+        && infos.active_authentication.is_empty()
+        && infos.unknown.is_empty()
+        && infos.malformed.is_empty())
+}
+
+/// A bare EF.SOD ContentInfo inside the `77` wrapper the chip's EF.SOD has.
+pub fn wrap_bare_sod(content_info: &[u8]) -> Vec<u8> {
+    crate::codec::tlv::encode(0x77, content_info)
+}

@@ -162,7 +162,7 @@ final class ReadDriverTests: XCTestCase {
         XCTAssertEqual(report.verdict, .authentic, "\(report.failures)")
         XCTAssertTrue(report.failures.isEmpty)
         for name in ["sod_signature", "dsc_chain", "dg_hashes", "com_consistency", "mrz", "dg1_mrz_match",
-                     "chip_authentication", "active_authentication", "lds_parse"] {
+                     "chip_authentication", "active_authentication", "lds_parse", "card_security"] {
             XCTAssertEqual(status(report, name), .passed, name)
         }
         // Without trust anchors the same document is never authentic.

@@ -215,7 +215,7 @@ class ReadDriverTest {
             assertTrue(report.failures.isEmpty())
             for (name in listOf(
                 "sod_signature", "dsc_chain", "dg_hashes", "com_consistency", "mrz", "dg1_mrz_match",
-                "chip_authentication", "active_authentication", "lds_parse",
+                "chip_authentication", "active_authentication", "lds_parse", "card_security",
             )) {
                 assertEquals(name, CheckStatus.PASSED, report.status(name))
             }
