@@ -230,8 +230,10 @@ pub struct FaceImage {
 /// DG11, additional personal details; every field is optional on the chip.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct PersonalDetails {
-    /// Full name in national characters, `SURNAME<<GIVEN<NAMES`.
+    /// Full name in national characters as stored, `SURNAME<<GIVEN<NAMES`.
     pub full_name: Option<String>,
+    /// The full name as people write it, `SURNAME, GIVEN NAMES` (as the MRZ's `name`).
+    pub full_name_display: Option<String>,
     /// Other names.
     pub other_names: Vec<String>,
     /// Personal number.
@@ -462,6 +464,7 @@ fn face(f: &lds::FaceImage) -> FaceImage {
 fn personal_details(d: &Dg11) -> PersonalDetails {
     PersonalDetails {
         full_name: d.full_name.clone(),
+        full_name_display: d.full_name_display(),
         other_names: d.other_names.clone(),
         personal_number: d.personal_number.clone(),
         full_date_of_birth: d.full_date_of_birth.clone(),
