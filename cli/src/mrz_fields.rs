@@ -72,6 +72,15 @@ impl MrzFields {
         with_raw(self.birth_date_iso.as_deref(), &self.birth_date)
     }
 
+    /// The sex for people: `F`, `M`, `X`, or `unspecified` for the printed `<`.
+    pub fn sex_text(&self) -> &str {
+        if self.sex == "<" {
+            "unspecified"
+        } else {
+            &self.sex
+        }
+    }
+
     /// The date of expiry for people: `2012-04-15 (120415)`.
     pub fn expiry_text(&self) -> String {
         with_raw(self.expiry_date_iso.as_deref(), &self.expiry_date)

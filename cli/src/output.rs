@@ -377,7 +377,7 @@ impl Human {
                 out.push(format!(
                     "  Born            {}, sex {}",
                     m.birth_text(),
-                    m.sex
+                    m.sex_text()
                 ));
                 out.push(format!("  Expires         {}", m.expiry_text()));
             }

@@ -95,6 +95,13 @@ fn german_d_fillers_are_stripped_and_an_unknown_birth_day_has_no_iso_date() {
     );
     let human = String::from_utf8(out.stderr).unwrap();
     assert!(human.contains("Birth date       7408<<\n"), "{human}");
+    // The German card's `<` sex is shown as what it means; JSON keeps the printed `<`.
+    let mut args = vec!["mrz", "--json"];
+    args.extend(td1);
+    let out = idproof(&args);
+    assert_eq!(json_of(&out)["sex"], "<");
+    let human = String::from_utf8(out.stderr).unwrap();
+    assert!(human.contains("Sex              unspecified\n"), "{human}");
 }
 
 #[test]

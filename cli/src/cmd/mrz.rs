@@ -123,7 +123,7 @@ impl Report {
             ("Name", text(|f| &f.name)),
             ("Nationality", text(|f| &f.nationality)),
             ("Birth date", f.map(MrzFields::birth_text)),
-            ("Sex", text(|f| &f.sex)),
+            ("Sex", f.map(|f| f.sex_text().to_owned())),
             ("Expiry date", f.map(MrzFields::expiry_text)),
             ("Optional data", f.map(|f| f.optional_data.join(" | "))),
         ];
