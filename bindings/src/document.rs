@@ -500,4 +500,54 @@ mod tests {
         assert!(lds_file("DG17").is_none());
         assert!(lds_file("dg1").is_none());
     }
+
+    /// DG1 of the ICAO specimen passport, built by hand (`61 5B 5F1F 58 <88 characters>`).
+    fn specimen_dg1() -> Vec<u8> {
+        let mrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\
+                   L898902C36UTO7408122F1204159ZE184226B<<<<<10";
+        [&[0x61, 0x5B, 0x5F, 0x1F, 0x58][..], mrz.as_bytes()].concat()
+    }
+
+    /// What the CLI's `document.problems` lists for the same files (cli/src/output_tests.rs):
+    /// each file that does not parse, in the order DG1, DG2, DG11, with the core error's
+    /// code and detail, and nothing taken from it.
+    #[test]
+    fn files_that_do_not_parse_are_problems_as_the_cli_lists_them() {
+        let broken_dg2 = vec![0x75, 0x10, 0x7F, 0x61];
+        let broken_dg11 = vec![0x6B, 0x08, 0x5C, 0x02];
+        let core = reader::Document {
+            files: [
+                (LdsFile::Dg(DataGroup::DG1), specimen_dg1()),
+                (LdsFile::Dg(DataGroup::DG2), broken_dg2.clone()),
+                (LdsFile::Dg(DataGroup::DG11), broken_dg11.clone()),
+            ]
+            .into_iter()
+            .collect(),
+            absent: Vec::new(),
+            access: reader::AccessInfo::bac(),
+            chip: reader::ChipEvidence::default(),
+            stats: reader::ReadStats::default(),
+            active_authentication: None,
+        };
+        let doc = Document::from_core(&core);
+        let expected = |file: &str, e: Error| FileProblem {
+            file: file.to_owned(),
+            code: "LDS_FORMAT".to_owned(),
+            detail: e.detail,
+        };
+        assert_eq!(
+            doc.problems,
+            [
+                expected("DG2", Dg2::parse(&broken_dg2).unwrap_err().into()),
+                expected("DG11", Dg11::parse(&broken_dg11).unwrap_err().into()),
+            ]
+        );
+        assert!(doc.faces.is_empty());
+        assert_eq!(doc.personal_details, None);
+        let mrz = doc.mrz.expect("DG1 parses");
+        assert_eq!(
+            (mrz.document_code.as_str(), mrz.name.as_str()),
+            ("P", "ERIKSSON, ANNA MARIA")
+        );
+    }
 }

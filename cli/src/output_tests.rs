@@ -142,3 +142,20 @@ fn a_file_the_chip_does_not_have_is_null() {
         (&json!(null), &json!(null), &json!(null), &json!([]))
     );
 }
+
+/// A DG1 that is a well-formed file but not an MRZ we read (a visa): the problem carries the
+/// MRZ's own code, as the FFI's does, and no MRZ field is shown.
+#[test]
+fn a_dg1_whose_mrz_does_not_parse_is_named_with_the_mrz_code() {
+    let visa = "V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\
+                L8988901C4XXX4009078F96121096ZE184226B<<<<<<";
+    let dg1 = [&[0x61, 0x5B, 0x5F, 0x1F, 0x58][..], visa.as_bytes()].concat();
+    let (d, _) = summary(document_with(Some((DataGroup::DG1, dg1))));
+    let detail = idproof_core::Error::from(idproof_core::mrz::Mrz::parse(visa).unwrap_err()).detail;
+    assert_eq!(
+        d["problems"],
+        json!([{"file": "DG1", "code": "MRZ_FORMAT", "detail": detail}])
+    );
+    assert!(d.get("document_number").is_none(), "{d}");
+    assert_eq!(d["full_name_dg11"], "ERIKSSON, ANNA MARIA");
+}
