@@ -185,3 +185,80 @@ fn a_refused_list_says_what_the_store_held_and_names_flags_inspect_takes() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!REMEDY.contains("--trust "), "{REMEDY}");
 }
+
+/// RFC 4648 base64, for writing LDIF values.
+fn base64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            out.push(if i <= chunk.len() {
+                char::from(T[((n >> (18 - 6 * i)) & 63) as usize])
+            } else {
+                '='
+            });
+        }
+    }
+    out
+}
+
+/// An LDIF export with broken entries, as `trust inspect` shows it: the good CSCA loads,
+/// each broken entry is one `refused DN: reason` line under its source, and the verdict is
+/// still `valid` (nothing that needed verifying was refused).
+#[test]
+fn broken_ldif_entries_are_shown_one_by_one() {
+    let dir = pki_dir("ldif");
+    let doc = DocumentBuilder::specimen().build().unwrap();
+    let dsc = doc.pki.dsc_der();
+    let dn = |name: &str| format!("cn={name},c=UT,dc=data,dc=download,dc=pkd");
+    let ldif = format!(
+        "version: 1\n\ndn: {}\nuserCertificate;binary:: {}\n\ndn: {}\nuserCertificate;binary:: MII!\n\n\
+         dn: {}\nuserCertificate;binary:: {}\n",
+        dn("csca"),
+        base64(doc.pki.csca_der()),
+        dn("not-base64"),
+        dn("cut"),
+        base64(&dsc[..dsc.len() / 2]),
+    );
+    let path = dir.join("broken.ldif");
+    std::fs::write(&path, ldif).unwrap();
+    let label = s(&path);
+    let out = idproof(&["trust", "inspect", &label]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines = stdout_lines(&out);
+    assert_eq!(
+        lines[..4],
+        [
+            "1 trust anchors (CSCA and link certificates); 0 Document Signers, 0 CRLs, 0 \
+             deviations, 1 countries"
+                .to_owned(),
+            format!(
+                "  Ldif {label}: 1 certificates (1 new, 2 refused), 0 CRLs; not verified: 3 \
+                 entries; certificates from LDIF are trusted as given"
+            ),
+            format!(
+                "    refused {}: userCertificate;binary: not valid base64",
+                dn("not-base64")
+            ),
+            format!(
+                "    refused {}: certificate: truncated ASN.1 element",
+                dn("cut")
+            ),
+        ]
+    );
+    let v = json_of(&idproof(&["trust", "inspect", &label, "--json"]));
+    assert_eq!(v["verdict"], "valid");
+    assert_eq!(
+        v["sources"][0]["refused"],
+        json!([
+            {"entry": dn("not-base64"), "reason": "userCertificate;binary: not valid base64"},
+            {"entry": dn("cut"), "reason": "certificate: truncated ASN.1 element"},
+        ])
+    );
+}
