@@ -233,8 +233,10 @@ pub struct FaceImage {
 /// DG11, additional personal details; every field is optional on the chip.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct PersonalDetails {
-    /// Full name in national characters, `SURNAME<<GIVEN<NAMES`.
+    /// Full name in national characters as stored, `SURNAME<<GIVEN<NAMES`.
     pub full_name: Option<String>,
+    /// The full name as people write it, `SURNAME, GIVEN NAMES` (as the MRZ's `name`).
+    pub full_name_display: Option<String>,
     /// Other names.
     pub other_names: Vec<String>,
     /// Personal number.
@@ -491,6 +493,7 @@ fn face(f: &lds::FaceImage) -> FaceImage {
 fn personal_details(d: &Dg11) -> PersonalDetails {
     PersonalDetails {
         full_name: d.full_name.clone(),
+        full_name_display: d.full_name_display(),
         other_names: d.other_names.clone(),
         personal_number: d.personal_number.clone(),
         full_date_of_birth: d.full_date_of_birth.clone(),
@@ -565,5 +568,56 @@ mod tests {
                 "{file} {code}"
             );
         }
+    }
+
+    /// DG1 of the ICAO specimen passport, built by hand (`61 5B 5F1F 58 <88 characters>`).
+    fn specimen_dg1() -> Vec<u8> {
+        let mrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\
+                   L898902C36UTO7408122F1204159ZE184226B<<<<<10";
+        [&[0x61, 0x5B, 0x5F, 0x1F, 0x58][..], mrz.as_bytes()].concat()
+    }
+
+    /// What the CLI's `document.problems` lists for the same files (cli/src/output_tests.rs):
+    /// each file that does not parse, in the order DG1, DG2, DG11, with the core error's
+    /// code and detail, and nothing taken from it.
+    #[test]
+    fn files_that_do_not_parse_are_problems_as_the_cli_lists_them() {
+        let broken_dg2 = vec![0x75, 0x10, 0x7F, 0x61];
+        let broken_dg11 = vec![0x6B, 0x08, 0x5C, 0x02];
+        let core = reader::Document {
+            files: [
+                (LdsFile::Dg(DataGroup::DG1), specimen_dg1()),
+                (LdsFile::Dg(DataGroup::DG2), broken_dg2.clone()),
+                (LdsFile::Dg(DataGroup::DG11), broken_dg11.clone()),
+            ]
+            .into_iter()
+            .collect(),
+            absent: Vec::new(),
+            refused: Vec::new(),
+            access: reader::AccessInfo::bac(),
+            chip: reader::ChipEvidence::default(),
+            stats: reader::ReadStats::default(),
+            active_authentication: None,
+        };
+        let doc = Document::from_core(&core);
+        let expected = |file: &str, e: Error| FileProblem {
+            file: file.to_owned(),
+            code: "LDS_FORMAT".to_owned(),
+            detail: e.detail,
+        };
+        assert_eq!(
+            doc.problems,
+            [
+                expected("DG2", Dg2::parse(&broken_dg2).unwrap_err().into()),
+                expected("DG11", Dg11::parse(&broken_dg11).unwrap_err().into()),
+            ]
+        );
+        assert!(doc.faces.is_empty());
+        assert_eq!(doc.personal_details, None);
+        let mrz = doc.mrz.expect("DG1 parses");
+        assert_eq!(
+            (mrz.document_code.as_str(), mrz.name.as_str()),
+            ("P", "ERIKSSON, ANNA MARIA")
+        );
     }
 }

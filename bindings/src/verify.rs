@@ -240,7 +240,7 @@ pub fn verify(
 
 /// The civil UTC time of a Unix timestamp (proleptic Gregorian, H. Hinnant's days-to-civil);
 /// `None` outside years 1–9999.
-fn time_from_unix(secs: i64) -> Option<Time> {
+pub(crate) fn time_from_unix(secs: i64) -> Option<Time> {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let z = days.checked_add(719_468)?;

@@ -56,6 +56,16 @@ fn a_read_through_the_ffi_types_yields_dg1_and_the_face() {
     let mrz = doc.mrz.as_ref().expect("DG1 parsed");
     assert_eq!(mrz.surname, "ERIKSSON");
     assert_eq!(mrz.lines, lines);
+    assert_eq!(
+        (mrz.document_code.as_str(), mrz.name.as_str()),
+        ("P", "ERIKSSON, ANNA MARIA")
+    );
+    let details = doc.personal_details.as_ref().expect("DG11 parsed");
+    assert_eq!(details.full_name.as_deref(), Some("ERIKSSON<<ANNA<MARIA"));
+    assert_eq!(
+        details.full_name_display.as_deref(),
+        Some("ERIKSSON, ANNA MARIA")
+    );
     assert_eq!(doc.faces.len(), 1);
     assert_eq!(doc.faces[0].format, ImageFormat::Jpeg2000);
     assert!(doc.problems.is_empty());
@@ -64,6 +74,56 @@ fn a_read_through_the_ffi_types_yields_dg1_and_the_face() {
     assert_eq!(report.verdict, Verdict::Incomplete);
     let dg1 = report.checks.iter().find(|c| c.name == "dg1_mrz_match");
     assert_eq!(dg1.map(|c| c.status), Some(CheckStatus::Passed));
+}
+
+/// What Kotlin and Swift see of an MRZ: codes without fillers (`D` for `D<<`), the name as
+/// people write it, ISO dates beside the printed ones (none for an unknown day), the
+/// printed lines untouched — the fields the CLI's JSON has.
+#[test]
+fn parse_mrz_gives_fields_as_people_write_them() {
+    let german = vec![
+        "IDD<<T220001293<<<<<<<<<<<<<<<".to_owned(),
+        "6408125<2010315D<<<<<<<<<<<<<4".to_owned(),
+        "MUSTERMANN<<ERIKA<<<<<<<<<<<<<".to_owned(),
+    ];
+    let m = parse_mrz(german.clone()).unwrap();
+    assert_eq!(
+        (
+            m.format.as_str(),
+            m.document_code.as_str(),
+            m.issuing_state.as_str(),
+            m.nationality.as_str(),
+            m.name.as_str(),
+            m.birth_date_iso.as_deref(),
+            m.expiry_date_iso.as_deref(),
+            m.sex.as_str(),
+        ),
+        (
+            "TD1",
+            "ID",
+            "D",
+            "D",
+            "MUSTERMANN, ERIKA",
+            Some("1964-08-12"),
+            Some("2020-10-31"),
+            "<",
+        )
+    );
+    assert_eq!(
+        (m.birth_date.as_str(), m.expiry_date.as_str()),
+        ("640812", "201031")
+    );
+    assert_eq!(m.lines, german);
+    let unknown_day = parse_mrz(vec![
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<".into(),
+        "L898902C36UTO7408<<7F1204159ZE184226B<<<<<10".into(),
+    ])
+    .unwrap();
+    assert!(unknown_day.valid, "{unknown_day:?}");
+    assert_eq!(
+        (unknown_day.birth_date.as_str(), unknown_day.birth_date_iso),
+        ("7408<<", None)
+    );
 }
 
 #[test]

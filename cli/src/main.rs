@@ -9,6 +9,7 @@
 mod apdu_log;
 mod cmd;
 mod flow_driver;
+mod mrz_fields;
 mod output;
 
 use std::process::ExitCode;

@@ -5,11 +5,14 @@
 use std::fmt::Write as _;
 
 use idproof_core::lds::{DataGroup, Dg2, Dg11, LdsFile};
+use idproof_core::mrz::Mrz;
 use idproof_core::reader::{AaResponse, Document, Phase, Progress};
 use idproof_core::report::{CheckStatus, Report, Verdict};
 use idproof_core::{Error, ErrorCode};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
+
+use crate::mrz_fields::MrzFields;
 
 /// How a read ended: a document and its report, or an error.
 pub enum Outcome {
@@ -133,20 +136,57 @@ struct AaSummary {
     refused: Option<String>,
 }
 
+/// The document as people read it: DG1's MRZ fields ([`MrzFields`]), DG11's name and
+/// place of birth, DG2's first face. A file that was read but does not parse is listed in
+/// `problems` (`{file, code, detail}`, as the FFI's `Document.problems`) and the fields it
+/// would give are left out of the JSON, never `null`: `null` means the chip has no such file
+/// or field, a missing key that the file is in `problems` (and failed `lds_parse`).
 #[derive(Debug, Serialize)]
 struct DocumentSummary {
-    document_code: String,
-    issuing_state: String,
-    document_number: String,
-    surname: String,
-    given_names: String,
-    nationality: String,
-    birth_date: String,
-    sex: String,
-    expiry_date: String,
-    full_name_dg11: Option<String>,
-    place_of_birth_dg11: Option<String>,
-    face_image: Option<FaceSummary>,
+    #[serde(flatten)]
+    mrz: Option<MrzFields>,
+    #[serde(skip_serializing_if = "Slot::is_failed")]
+    full_name_dg11: Slot<String>,
+    #[serde(skip_serializing_if = "Slot::is_failed")]
+    place_of_birth_dg11: Slot<String>,
+    #[serde(skip_serializing_if = "Slot::is_failed")]
+    face_image: Slot<FaceSummary>,
+    problems: Vec<FileProblem>,
+}
+
+/// A value taken from one LDS file: there, absent (`null`), or not shown because its file
+/// does not parse (the key is skipped; the file is in `problems`).
+#[derive(Debug)]
+enum Slot<T> {
+    Value(Option<T>),
+    Failed,
+}
+
+impl<T> Slot<T> {
+    fn is_failed(&self) -> bool {
+        matches!(self, Slot::Failed)
+    }
+
+    fn value(&self) -> Option<&T> {
+        match self {
+            Slot::Value(v) => v.as_ref(),
+            Slot::Failed => None,
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Slot<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value().serialize(serializer)
+    }
+}
+
+/// A file that was read but does not parse: the same record as the FFI's `FileProblem`.
+#[derive(Debug, Serialize)]
+struct FileProblem {
+    file: String,
+    code: String,
+    detail: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -243,36 +283,59 @@ impl ReadOutput {
     }
 }
 
+/// The document summary, `None` when DG1 was not read. Each file is parsed once; one that
+/// does not parse becomes a [`FileProblem`] with the code and detail the FFI gives.
 fn summarize(document: &Document) -> Option<DocumentSummary> {
-    let dg1 = idproof_core::lds::Dg1::parse(document.file(LdsFile::Dg(DataGroup::DG1))?).ok()?;
-    let mrz = idproof_core::mrz::Mrz::parse(dg1.mrz_text()).ok()?;
+    let dg1 = document.file(LdsFile::Dg(DataGroup::DG1))?;
+    let mrz = idproof_core::lds::Dg1::parse(dg1)
+        .map_err(Error::from)
+        .and_then(|dg1| Mrz::parse_lines(&dg1.lines()).map_err(Error::from));
     let dg11 = document
         .file(LdsFile::Dg(DataGroup::DG11))
-        .and_then(|raw| Dg11::parse(raw).ok());
-    let face = document
+        .map(|raw| Dg11::parse(raw).map_err(Error::from));
+    let dg2 = document
         .file(LdsFile::Dg(DataGroup::DG2))
-        .and_then(|raw| Dg2::parse(raw).ok())
-        .and_then(|dg2| {
-            dg2.faces().next().map(|f| FaceSummary {
-                format: format!("{:?}", f.format),
-                width: f.width,
-                height: f.height,
-                bytes: f.data.len(),
-            })
-        });
+        .map(|raw| Dg2::parse(raw).map_err(Error::from));
+    let problems = [
+        (DataGroup::DG1, mrz.as_ref().err()),
+        (DataGroup::DG2, dg2.as_ref().and_then(|r| r.as_ref().err())),
+        (
+            DataGroup::DG11,
+            dg11.as_ref().and_then(|r| r.as_ref().err()),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(dg, error)| {
+        error.map(|e| FileProblem {
+            file: LdsFile::Dg(dg).name(),
+            code: e.code.as_str().to_owned(),
+            detail: e.detail.clone(),
+        })
+    })
+    .collect();
+    let from_dg11 = |get: fn(&Dg11) -> Option<String>| match &dg11 {
+        None => Slot::Value(None),
+        Some(Ok(d)) => Slot::Value(get(d)),
+        Some(Err(_)) => Slot::Failed,
+    };
+    let face_image = match &dg2 {
+        None => Slot::Value(None),
+        Some(Err(_)) => Slot::Failed,
+        Some(Ok(dg2)) => Slot::Value(dg2.faces().next().map(|f| FaceSummary {
+            format: format!("{:?}", f.format),
+            width: f.width,
+            height: f.height,
+            bytes: f.data.len(),
+        })),
+    };
     Some(DocumentSummary {
-        document_code: mrz.document_code().to_owned(),
-        issuing_state: mrz.issuing_state().to_owned(),
-        document_number: mrz.document_number().to_owned(),
-        surname: mrz.surname().to_owned(),
-        given_names: mrz.given_names().to_owned(),
-        nationality: mrz.nationality().to_owned(),
-        birth_date: mrz.birth_date().to_owned(),
-        sex: mrz.sex().to_owned(),
-        expiry_date: mrz.expiry_date().to_owned(),
-        full_name_dg11: dg11.as_ref().and_then(|d| d.full_name.clone()),
-        place_of_birth_dg11: dg11.as_ref().and_then(|d| d.place_of_birth.clone()),
-        face_image: face,
+        mrz: mrz
+            .ok()
+            .map(|m| MrzFields::new(&m, crate::mrz_fields::today())),
+        full_name_dg11: from_dg11(Dg11::full_name_display),
+        place_of_birth_dg11: from_dg11(|d| d.place_of_birth.clone()),
+        face_image,
+        problems,
     })
 }
 
@@ -298,32 +361,49 @@ impl Human {
 
     /// The summary: document, files, access, checks, verdict.
     pub fn print(&self, output: &ReadOutput, outcome: &Outcome) {
+        for line in Self::lines_of(output, outcome) {
+            self.line(&line);
+        }
+    }
+
+    /// The lines [`Human::print`] prints.
+    pub fn lines_of(output: &ReadOutput, outcome: &Outcome) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
         if let Outcome::Failed(error) = outcome {
-            self.line(&format!("read failed: {} — {}", error.code, error.detail));
-            self.line(&remedy(error.code));
+            out.push(format!("read failed: {} — {}", error.code, error.detail));
+            out.push(remedy(error.code));
         }
         if let Some(d) = &output.document {
-            self.line("");
-            self.line(&format!(
-                "  Name            {} {}",
-                d.given_names, d.surname
-            ));
-            if let Some(full) = &d.full_name_dg11 {
-                self.line(&format!("  Full name (DG11) {full}"));
+            out.push(String::new());
+            if let Some(m) = &d.mrz {
+                out.push(format!("  Name            {}", m.name));
             }
-            self.line(&format!(
-                "  Document        {} {} of {}",
-                d.document_code.trim_end_matches('<'),
-                d.document_number,
-                d.issuing_state
-            ));
-            self.line(&format!("  Nationality     {}", d.nationality));
-            self.line(&format!("  Born            {} ({})", d.birth_date, d.sex));
-            self.line(&format!("  Expires         {}", d.expiry_date));
-            if let Some(face) = &d.face_image {
-                self.line(&format!(
+            if let Some(full) = d.full_name_dg11.value() {
+                out.push(format!("  Full name (DG11) {full}"));
+            }
+            if let Some(m) = &d.mrz {
+                out.push(format!(
+                    "  Document        {} {} of {}",
+                    m.document_code, m.document_number, m.issuing_state
+                ));
+                out.push(format!("  Nationality     {}", m.nationality));
+                out.push(format!(
+                    "  Born            {}, sex {}",
+                    m.birth_text(),
+                    m.sex_text()
+                ));
+                out.push(format!("  Expires         {}", m.expiry_text()));
+            }
+            if let Some(face) = d.face_image.value() {
+                out.push(format!(
                     "  Face image      {} {}x{}, {} bytes",
                     face.format, face.width, face.height, face.bytes
+                ));
+            }
+            for p in &d.problems {
+                out.push(format!(
+                    "  {:<15} not shown: it does not parse ({} — {}; see lds_parse)",
+                    p.file, p.code, p.detail
                 ));
             }
         }
@@ -333,19 +413,19 @@ impl Human {
                 .iter()
                 .map(|f| format!("{} ({} B)", f.file, f.bytes))
                 .collect();
-            self.line(&format!("  Files read      {}", files.join(", ")));
+            out.push(format!("  Files read      {}", files.join(", ")));
         }
         for refused in &output.refused {
-            self.line(&format!(
+            out.push(format!(
                 "  Not readable    {}: {}",
                 refused.code, refused.detail
             ));
         }
         if !output.refused.is_empty() {
-            self.line(&remedy(ErrorCode::FileAccessDenied));
+            out.push(remedy(ErrorCode::FileAccessDenied));
         }
         if let Some(access) = &output.access {
-            self.line(&format!("  Access          {}", access_text(access)));
+            out.push(format!("  Access          {}", access_text(access)));
             let mut traffic = format!(
                 "  Traffic         {} APDUs, {} bytes sent, {} received, {} short reads",
                 output.apdus,
@@ -363,32 +443,33 @@ impl Human {
             if let Some(ms) = output.elapsed_ms {
                 let _ = write!(traffic, "; {ms} ms");
             }
-            self.line(&traffic);
+            out.push(traffic);
             if output.resumes > 0 {
-                self.line(&format!(
+                out.push(format!(
                     "  Resumed         {} time(s) after the tag was lost, at the byte reached",
                     output.resumes
                 ));
             }
             if output.sm_restarts > 0 {
-                self.line(&format!(
+                out.push(format!(
                     "  Re-opened       {} time(s): the chip closed secure messaging on a length it refused",
                     output.sm_restarts
                 ));
             }
         }
         if !output.checks.is_empty() {
-            self.line("");
-            self.line("  Checks");
+            out.push(String::new());
+            out.push("  Checks".to_owned());
             for check in &output.checks {
-                self.line(&format!("  {}", check_line(check)));
+                out.push(format!("  {}", check_line(check)));
             }
         }
-        self.line("");
-        self.line(&format!(
+        out.push(String::new());
+        out.push(format!(
             "  Verdict         {}",
             verdict_word(output.verdict)
         ));
+        out
     }
 }
 
@@ -468,54 +549,5 @@ fn access_text(access: &idproof_core::reader::AccessInfo) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use idproof_core::reader::ReadOptions;
-    use idproof_core::verify::verify_read;
-    use idproof_fixtures::chip::ChipProfile;
-    use idproof_fixtures::virtual_passport::{VirtualPassport, read_resuming};
-
-    fn read_json(eac_protected: Vec<DataGroup>) -> serde_json::Value {
-        let profile = ChipProfile {
-            eac_protected,
-            ..ChipProfile::specimen()
-        };
-        let mut passport = VirtualPassport::specimen(profile).unwrap();
-        let mut session = passport.session(ReadOptions::default(), 3);
-        let document = read_resuming(&mut session, &mut passport.chip, |_| {}).unwrap();
-        let report = verify_read(&document, Some(&passport.mrz));
-        let stats = document.stats;
-        let outcome = Outcome::Read(Box::new(document), report);
-        serde_json::to_value(ReadOutput::new(None, None, &outcome, stats)).unwrap()
-    }
-
-    #[test]
-    fn refused_files_are_listed_with_their_code_and_are_no_failure() {
-        let json = read_json(vec![DataGroup::DG11]);
-        assert_eq!(
-            json["refused"],
-            serde_json::json!([{
-                "code": "FILE_ACCESS_DENIED",
-                "detail": "READ BINARY of DG11 refused with 6982 (security status not satisfied): the chip requires terminal authentication (EAC) for this file; idproof does not hold inspection-system certificates",
-            }])
-        );
-        assert_eq!(json["failures"], serde_json::json!([]));
-        let files: Vec<&str> = json["files"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["file"].as_str().unwrap())
-            .collect();
-        assert_eq!(files, ["COM", "SOD", "DG1", "DG2", "DG15"]);
-        // Nothing refused: no `refused` key at all.
-        assert!(read_json(Vec::new()).get("refused").is_none());
-    }
-
-    #[test]
-    fn the_remedy_of_a_refused_file_is_not_a_re_scan() {
-        let text = remedy(ErrorCode::FileAccessDenied);
-        assert!(text.contains("terminal authentication (EAC)"), "{text}");
-        assert!(!text.contains("re-scan the MRZ"), "{text}");
-        assert!(remedy(ErrorCode::AccessDenied).contains("re-scan the MRZ"));
-    }
-}
+#[path = "output_tests.rs"]
+mod tests;

@@ -46,8 +46,15 @@ fn wrong_digit(line: &str, pos: usize) -> char {
 fn td3_specimen_fields() {
     let mrz = Mrz::parse_lines(&TD3_SPECIMEN).unwrap();
     assert_eq!(mrz.format(), MrzFormat::Td3);
-    assert_eq!(mrz.document_code(), "P<");
+    assert_eq!(mrz.document_code(), "P");
     assert_eq!(mrz.issuing_state(), "UTO");
+    assert_eq!(mrz.name(), "ERIKSSON, ANNA MARIA");
+    let today = idproof_core::flow::date::Date::new(2026, 12, 7).unwrap();
+    assert_eq!(mrz.birth_date_iso(today).unwrap().to_string(), "1974-08-12");
+    assert_eq!(
+        mrz.expiry_date_iso(today).unwrap().to_string(),
+        "2012-04-15"
+    );
     assert_eq!(mrz.surname(), "ERIKSSON");
     assert_eq!(mrz.given_names(), "ANNA MARIA");
     assert_eq!(mrz.document_number(), "L898902C3");
@@ -67,7 +74,7 @@ fn td3_specimen_fields() {
 fn td2_specimen_fields() {
     let mrz = Mrz::parse(&TD2_SPECIMEN.concat()).unwrap();
     assert_eq!(mrz.format(), MrzFormat::Td2);
-    assert_eq!(mrz.document_code(), "I<");
+    assert_eq!(mrz.document_code(), "I");
     assert_eq!(mrz.surname(), "ERIKSSON");
     assert_eq!(mrz.given_names(), "ANNA MARIA");
     assert_eq!(mrz.document_number(), "D23145890");
@@ -144,8 +151,10 @@ fn german_id_card_td1_with_d_code_and_unspecified_sex() {
     ])
     .unwrap();
     assert_eq!(mrz.document_code(), "ID");
-    assert_eq!(mrz.issuing_state(), "D<<");
-    assert_eq!(mrz.nationality(), "D<<");
+    assert_eq!(mrz.issuing_state(), "D");
+    assert_eq!(mrz.nationality(), "D");
+    assert_eq!(mrz.lines()[0], "IDD<<T220001293<<<<<<<<<<<<<<<");
+    assert_eq!(mrz.name(), "MUSTERMANN, ERIKA");
     assert_eq!(mrz.sex(), "<");
     assert_eq!(mrz.document_number(), "T22000129");
     assert_eq!((mrz.surname(), mrz.given_names()), ("MUSTERMANN", "ERIKA"));
@@ -163,7 +172,7 @@ fn german_passport_td3_with_d_code() {
         "C01X00T478D<<6408125F2702283<<<<<<<<<<<<<<04",
     ])
     .unwrap();
-    assert_eq!((mrz.issuing_state(), mrz.nationality()), ("D<<", "D<<"));
+    assert_eq!((mrz.issuing_state(), mrz.nationality()), ("D", "D"));
     assert_eq!(mrz.document_number(), "C01X00T47");
     assert_eq!(mrz.optional_data(), [""]);
     assert!(mrz.is_valid(), "{:?}", mrz.checks());

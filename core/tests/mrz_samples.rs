@@ -120,9 +120,11 @@ fn all_125_documents_match_expected_fields_and_verdicts() {
         let mrz = joined.unwrap_or_else(|e| panic!("{raw} should parse: {e}"));
         parsed += 1;
         assert_eq!(mrz.format().as_str(), format, "{raw}");
-        assert_eq!(mrz.document_code(), s(doc, "doc_type"), "{raw}");
-        assert_eq!(mrz.issuing_state(), s(doc, "issuer"), "{raw}");
-        assert_eq!(mrz.nationality(), s(doc, "nationality"), "{raw}");
+        // The file keeps fillers (`P<`, `D<<`); our fields are as people write them.
+        let unfilled = |key| s(doc, key).trim_end_matches('<');
+        assert_eq!(mrz.document_code(), unfilled("doc_type"), "{raw}");
+        assert_eq!(mrz.issuing_state(), unfilled("issuer"), "{raw}");
+        assert_eq!(mrz.nationality(), unfilled("nationality"), "{raw}");
         assert_eq!(mrz.birth_date(), dob, "{raw}");
         assert_eq!(mrz.expiry_date(), doe, "{raw}");
         assert_eq!(mrz.sex(), s(doc, "sex"), "{raw}");
@@ -168,6 +170,101 @@ fn all_125_documents_match_expected_fields_and_verdicts() {
         (parsed, visas, bad_dates, impossible_dates),
         (105, 14, 5, 1)
     );
+}
+
+/// Pads `value` with `<` to `width`, as the MRZ prints a field.
+fn pad(value: &str, width: usize) -> String {
+    format!("{value:<<width$}")
+}
+
+/// Every sample that parses: the filler-free fields (document code, issuing state,
+/// nationality, document number of a short number, optional data, the display name) hold
+/// no `<`, and padding them back gives exactly the characters printed in the lines, so
+/// nothing but fillers was taken away.
+#[test]
+fn stripped_fields_hold_no_filler_and_pad_back_to_the_printed_field() {
+    let data = samples();
+    let mut checked = 0;
+    for doc in data["documents"].as_array().unwrap() {
+        let raw = s(doc, "raw");
+        let Ok(mrz) = Mrz::parse(raw) else { continue };
+        let lines = mrz.lines();
+        let name = mrz.name();
+        let mut stripped = vec![
+            mrz.document_code(),
+            mrz.issuing_state(),
+            mrz.nationality(),
+            &name,
+        ];
+        // `I<BAD<BAD…` prints `<` inside its number field, which the number then keeps.
+        if !raw.starts_with("I<BAD<BAD") {
+            stripped.push(mrz.document_number());
+        }
+        for value in stripped {
+            assert!(!value.contains('<'), "{raw}: {value:?} holds a filler");
+            assert!(
+                !value.ends_with(' ') && !value.starts_with(' '),
+                "{raw}: {value:?}"
+            );
+        }
+        // Optional data is free-form (`<<<HDFDTR09`): only its trailing fillers go.
+        for value in mrz.optional_data() {
+            assert!(!value.ends_with('<'), "{raw}: {value:?}");
+        }
+        let (l1, l2) = (&lines[0], &lines[1]);
+        // (line, start, printed width) of each field in this layout (ICAO 9303-4/5/6).
+        let (state, nationality) = match mrz.format().as_str() {
+            "TD1" => ((l1, 2), (l2, 15)),
+            _ => ((l1, 2), (l2, 10)),
+        };
+        assert_eq!(pad(mrz.document_code(), 2), l1[0..2], "{raw}");
+        assert_eq!(
+            pad(mrz.issuing_state(), 3),
+            state.0[state.1..state.1 + 3],
+            "{raw}"
+        );
+        assert_eq!(
+            pad(mrz.nationality(), 3),
+            nationality.0[nationality.1..nationality.1 + 3],
+            "{raw}"
+        );
+        let number = match mrz.format().as_str() {
+            "TD1" => &l1[5..14],
+            _ => &l2[0..9],
+        };
+        if mrz.document_number().len() <= 9 && !raw.starts_with("I<BAD<BAD") {
+            assert_eq!(pad(mrz.document_number(), 9), number, "{raw}");
+        }
+        // The display name folds back to the name field: `, ` is `<<`, a space is `<`.
+        let name_field = mrz.name_field();
+        let folded = if mrz.given_names().is_empty() {
+            mrz.surname().replace(' ', "<")
+        } else if mrz.surname().is_empty() {
+            format!("<<{}", mrz.given_names().replace(' ', "<"))
+        } else {
+            name.replacen(", ", "<<", 1).replace(' ', "<")
+        };
+        // Only fillers went: the printed field with runs of `<` inside a name part made one
+        // (`PETER<<JOHN` in the secondary identifier is two words) is what folds back.
+        let single = |part: &str| {
+            part.split('<')
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join("<")
+        };
+        let printed = match name_field.split_once("<<") {
+            Some((p, g)) if !single(g).is_empty() => format!("{}<<{}", single(p), single(g)),
+            Some((p, _)) => single(p),
+            None => single(name_field),
+        };
+        assert_eq!(
+            pad(&folded, name_field.len()),
+            pad(&printed, name_field.len()),
+            "{raw}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 105);
 }
 
 #[test]

@@ -422,3 +422,148 @@ fn broken_master_list_entries_are_judged_one_by_one() {
         "the noted entries load, the refused do not"
     );
 }
+
+/// `path`'s DER as one LDIF entry `dn: cn=NAME,…` with `attr` folded at 76 columns.
+fn ldif_entry(name: &str, attr: &str, der: &[u8]) -> String {
+    format!(
+        "dn: cn={name},c=AT,dc=data,dc=download,dc=pkd\n{}\n",
+        fold(attr, &base64(der))
+    )
+}
+
+/// Issue 13 item 4, LDIF: a PKD export with broken entries of each kind loads; each is
+/// judged on its own. A certificate cut short, a CRL cut short and a value that is not
+/// base64 are refused by DN with their reason; a certificate whose subjectKeyIdentifier is
+/// unreadable loads with a note; a CRL with an unreadable revoked entry loads with that entry
+/// refused (so it can prove no serial unrevoked); the good entries load as if alone.
+#[test]
+fn broken_ldif_entries_are_judged_one_by_one() {
+    const SKI: &[u8] = &[0x06, 0x03, 0x55, 0x1d, 0x0e];
+    let csca = data("pki/AT_CSCA.der");
+    let dsc = data("pki/AT_DSC.der");
+    let de = data("pki/DE_CSCA.der");
+    let crl = data("pki/csca/COL.crl");
+    let mut bad_ski = de.clone();
+    let at = key_id_length_byte(&de, (0, de.len()), SKI, 0x04).expect("DE CSCA has an SKI");
+    bad_ski[at] = 0x84;
+    let mut bad_entry_crl = crl.clone();
+    let first = idproof_core::auth::crl::Crl::from_der(&crl)
+        .unwrap()
+        .revoked[0]
+        .serial
+        .clone();
+    let serial_at = (0..crl.len() - first.len())
+        .find(|&i| crl[i] == 0x02 && &crl[i + 2..i + 2 + first.len()] == first.as_slice())
+        .expect("the first revoked serial");
+    bad_entry_crl[serial_at] = 0x04;
+
+    let mut ldif = String::from("version: 1\n\n");
+    ldif.push_str(&ldif_entry("csca", "userCertificate;binary", &csca));
+    ldif.push_str(&ldif_entry(
+        "cut-cert",
+        "userCertificate;binary",
+        &dsc[..dsc.len() / 2],
+    ));
+    ldif.push_str(
+        "dn: cn=not-base64,c=AT,dc=data,dc=download,dc=pkd\nuserCertificate;binary:: MII!\n\n",
+    );
+    ldif.push_str(&ldif_entry("bad-ski", "userCertificate;binary", &bad_ski));
+    ldif.push_str(&ldif_entry(
+        "bad-entry-crl",
+        "certificateRevocationList;binary",
+        &bad_entry_crl,
+    ));
+    ldif.push_str(&ldif_entry(
+        "cut-crl",
+        "certificateRevocationList;binary",
+        &crl[..crl.len() - 40],
+    ));
+    ldif.push_str(&ldif_entry("dsc", "userCertificate;binary", &dsc));
+
+    let mut trust = TrustStore::new();
+    let report = trust
+        .add_ldif(&ldif, MasterListPolicy::TrustAsIs, "broken.ldif")
+        .unwrap_or_else(|e| panic!("one bad entry refused the whole file: {e}"));
+    let dn = |name: &str| format!("cn={name},c=AT,dc=data,dc=download,dc=pkd");
+    let refused: Vec<(String, String)> = report
+        .refused
+        .iter()
+        .map(|r| (r.entry.clone(), r.reason.clone()))
+        .collect();
+    let refused_before_dsc = [
+        (
+            dn("cut-cert"),
+            "certificate: truncated ASN.1 element".to_owned(),
+        ),
+        (
+            dn("not-base64"),
+            "userCertificate;binary: not valid base64".to_owned(),
+        ),
+        (
+            format!("{} revoked entry #1", dn("bad-entry-crl")),
+            "expected userCertificate, found tag 0x04".to_owned(),
+        ),
+        (dn("cut-crl"), "CRL: truncated ASN.1 element".to_owned()),
+    ];
+    assert_eq!(refused, refused_before_dsc);
+    assert_eq!(
+        report.notes,
+        [
+            "C=DE, O=bund, OU=bsi, CN=csca-germany: subjectKeyIdentifier unreadable (truncated \
+          ASN.1 element), treated as absent"
+        ]
+    );
+    // AT CSCA and the DE CSCA with the bad SKI are anchors, the AT DSC a Document Signer;
+    // the CRL with one bad entry loaded with its other serials.
+    assert_eq!(
+        (
+            report.certificates,
+            report.added,
+            report.document_signers,
+            report.crls,
+            report.unrecognised
+        ),
+        (3, 2, 1, 1, 0)
+    );
+    let loaded = trust.crls().next().unwrap();
+    assert_eq!(
+        loaded.revoked.len(),
+        14,
+        "15 serials less the unreadable one"
+    );
+    assert_eq!(loaded.refused.len(), 1);
+    assert!(loaded.find(&first).is_none());
+
+    // The same file cut anywhere inside its last entry's value (a truncated download): that
+    // entry is refused as truncated, everything before it is judged exactly as before.
+    let value_start = ldif.rfind("userCertificate;binary:: ").unwrap() + 30;
+    let value_end = ldif.len() - 8;
+    for cut in (value_start..value_end).step_by(97).chain([value_end]) {
+        let mut trust = TrustStore::new();
+        let report = trust
+            .add_ldif(&ldif[..cut], MasterListPolicy::TrustAsIs, "cut.ldif")
+            .unwrap();
+        let mut expected = refused_before_dsc.to_vec();
+        expected.push((dn("dsc"), "certificate: truncated ASN.1 element".to_owned()));
+        let got: Vec<(String, String)> = report
+            .refused
+            .iter()
+            .map(|r| (r.entry.clone(), r.reason.clone()))
+            .collect();
+        // The DSC entry's refusal is listed where certificates are judged (before CRLs).
+        let mut got_sorted = got.clone();
+        got_sorted.sort();
+        expected.sort();
+        assert_eq!(got_sorted, expected, "cut at {cut}");
+        assert_eq!(
+            (
+                report.certificates,
+                report.added,
+                report.document_signers,
+                report.crls
+            ),
+            (2, 2, 0, 1),
+            "cut at {cut}"
+        );
+    }
+}

@@ -7,10 +7,12 @@
 use std::fmt::Write as _;
 
 use idproof_core::ErrorCode;
+use idproof_core::flow::date::Date;
 use idproof_core::mrz::{Mrz, MrzError};
 use serde::Serialize;
 
 use super::{EXIT_FAILED, EXIT_OK};
+use crate::mrz_fields::MrzFields;
 
 /// Arguments of `idproof mrz`.
 #[derive(Debug, clap::Args)]
@@ -37,20 +39,31 @@ struct Report {
     verdict: &'static str,
     failures: Vec<Failure>,
     format: Option<&'static str>,
-    document_code: Option<String>,
-    issuing_state: Option<String>,
-    document_number: Option<String>,
-    surname: Option<String>,
-    given_names: Option<String>,
-    nationality: Option<String>,
-    birth_date: Option<String>,
-    sex: Option<String>,
-    expiry_date: Option<String>,
-    optional_data: Option<Vec<String>>,
+    #[serde(flatten)]
+    fields: Option<MrzFields>,
 }
 
+/// The field names of [`MrzFields`], each `null` in the JSON of a malformed MRZ, so a
+/// script finds the same keys whatever the input.
+const FIELD_KEYS: [&str; 14] = [
+    "document_code",
+    "issuing_state",
+    "document_number",
+    "surname",
+    "given_names",
+    "name",
+    "nationality",
+    "birth_date",
+    "birth_date_iso",
+    "sex",
+    "expiry_date",
+    "expiry_date_iso",
+    "optional_data",
+    "lines",
+];
+
 impl Report {
-    fn new(parsed: &Result<Mrz, MrzError>) -> Report {
+    fn new(parsed: &Result<Mrz, MrzError>, today: Option<Date>) -> Report {
         let failures: Vec<Failure> = match parsed {
             Ok(mrz) => mrz
                 .check_digit_failures()
@@ -79,41 +92,40 @@ impl Report {
             "invalid"
         };
         let mrz = parsed.as_ref().ok();
-        let text = |get: fn(&Mrz) -> &str| mrz.map(|m| get(m).to_owned());
         Report {
             verdict,
             failures,
             format: mrz.map(|m| m.format().as_str()),
-            document_code: text(Mrz::document_code),
-            issuing_state: text(Mrz::issuing_state),
-            document_number: text(Mrz::document_number),
-            surname: text(Mrz::surname),
-            given_names: text(Mrz::given_names),
-            nationality: text(Mrz::nationality),
-            birth_date: text(Mrz::birth_date),
-            sex: text(Mrz::sex),
-            expiry_date: text(Mrz::expiry_date),
-            optional_data: mrz.map(|m| m.optional_data().to_vec()),
+            fields: mrz.map(|m| MrzFields::new(m, today)),
         }
+    }
+
+    /// The JSON text: the report, with every field key `null` when the MRZ did not parse.
+    fn json(&self) -> Result<String, serde_json::Error> {
+        let mut value = serde_json::to_value(self)?;
+        if let Some(object) = value.as_object_mut() {
+            for key in FIELD_KEYS {
+                object.entry(key).or_insert(serde_json::Value::Null);
+            }
+        }
+        serde_json::to_string(&value)
     }
 
     fn human(&self) -> String {
         let mut out = String::new();
+        let f = self.fields.as_ref();
+        let text = |get: fn(&MrzFields) -> &String| f.map(|f| get(f).clone());
         let rows = [
             ("Format", self.format.map(str::to_owned)),
-            ("Document code", self.document_code.clone()),
-            ("Issuing state", self.issuing_state.clone()),
-            ("Document number", self.document_number.clone()),
-            ("Surname", self.surname.clone()),
-            ("Given names", self.given_names.clone()),
-            ("Nationality", self.nationality.clone()),
-            ("Birth date", self.birth_date.clone()),
-            ("Sex", self.sex.clone()),
-            ("Expiry date", self.expiry_date.clone()),
-            (
-                "Optional data",
-                self.optional_data.as_ref().map(|d| d.join(" | ")),
-            ),
+            ("Document code", text(|f| &f.document_code)),
+            ("Issuing state", text(|f| &f.issuing_state)),
+            ("Document number", text(|f| &f.document_number)),
+            ("Name", text(|f| &f.name)),
+            ("Nationality", text(|f| &f.nationality)),
+            ("Birth date", f.map(MrzFields::birth_text)),
+            ("Sex", f.map(|f| f.sex_text().to_owned())),
+            ("Expiry date", f.map(MrzFields::expiry_text)),
+            ("Optional data", f.map(|f| f.optional_data.join(" | "))),
         ];
         for (label, value) in rows {
             if let Some(value) = value {
@@ -142,9 +154,9 @@ impl Report {
 /// Runs `idproof mrz`, printing the report; returns the exit code.
 pub fn run(args: &Args) -> u8 {
     let parsed = Mrz::parse_lines(&args.lines);
-    let report = Report::new(&parsed);
+    let report = Report::new(&parsed, crate::mrz_fields::today());
     if args.json {
-        match serde_json::to_string(&report) {
+        match report.json() {
             Ok(json) => println!("{json}"),
             Err(e) => {
                 eprintln!("error: cannot serialise the report: {e}");

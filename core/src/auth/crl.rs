@@ -42,7 +42,11 @@ fn revoked_entry(entry: &Tlv<'_>) -> Result<RevokedEntry, CertError> {
     let entry = entry.expect(tag::SEQUENCE, "revoked certificate")?;
     let mut e = Fields::new(&entry);
     let serial = e.next_tagged(tag::INTEGER, "userCertificate")?.content;
-    let revocation_date = e.next("revocationDate")?.time()?;
+    // The time's own error names no field: say which one, for the refused entry's reason.
+    let revocation_date = e
+        .next("revocationDate")?
+        .time()
+        .map_err(|err| CertError(format!("revocationDate: {err}")))?;
     Ok(RevokedEntry {
         serial: strip_zero(serial).to_vec(),
         revocation_date,

@@ -13,6 +13,9 @@ pub enum LdifItem {
     Crl(Vec<u8>),
     /// A master list (CMS ContentInfo).
     MasterList(Vec<u8>),
+    /// A value of one of the attributes above that is not valid base64 (a damaged or cut
+    /// export): kept by name so the trust store refuses that entry with its reason.
+    Undecodable(String),
 }
 
 /// What an LDIF file held.
@@ -25,7 +28,7 @@ pub struct LdifContent {
     pub dns: Vec<String>,
     /// Entries (`dn:` records).
     pub entries: usize,
-    /// Binary attribute values not recognised (or not valid base64).
+    /// Binary attribute values not recognised (an attribute of no interest here).
     pub unrecognised: usize,
 }
 
@@ -58,9 +61,15 @@ pub fn parse(text: &str) -> LdifContent {
         let Some(b64) = value.strip_prefix(':') else {
             continue;
         };
+        let name = attr;
         let attr = attr.to_ascii_lowercase();
         let Some(bytes) = base64_decode(b64) else {
-            out.unrecognised += 1;
+            if recognised(&attr) {
+                out.items.push(LdifItem::Undecodable(name.to_owned()));
+                out.dns.push(dn.clone());
+            } else {
+                out.unrecognised += 1;
+            }
             continue;
         };
         let item = match attr.as_str() {
@@ -82,6 +91,21 @@ pub fn parse(text: &str) -> LdifContent {
         out.dns.push(dn.clone());
     }
     out
+}
+
+/// Whether `attr` (lower case) is one of the attributes [`parse`] reads.
+fn recognised(attr: &str) -> bool {
+    matches!(
+        attr,
+        "usercertificate;binary"
+            | "usercertificate"
+            | "cacertificate;binary"
+            | "certificaterevocationlist;binary"
+            | "certificaterevocationlist"
+            | "pkdmasterlistcontent"
+            | "cscamasterlistdata"
+            | "pkdmasterlistcontent;binary"
+    )
 }
 
 /// Standard base64 (RFC 4648) ignoring whitespace; `None` on any other bad character.
@@ -143,17 +167,19 @@ mod tests {
         assert_eq!(base64_decode("TWFu").unwrap(), b"Man");
         assert_eq!(base64_decode("TWE=").unwrap(), b"Ma");
         assert!(base64_decode("TW!=").is_none());
-        let ldif = "dn: cn=a,o=b\nuserCertificate;binary:: TW\n Fu\nfoo:: TWFu\n\ndn: x\ncertificateRevocationList;binary:: TWE=\n";
+        let ldif = "dn: cn=a,o=b\nuserCertificate;binary:: TW\n Fu\nfoo:: TWFu\nbar:: T!\n\ndn: x\ncertificateRevocationList;binary:: TWE=\n\ndn: y\nuserCertificate;binary:: TW!u\n";
         let c = parse(ldif);
-        assert_eq!(c.entries, 2);
-        assert_eq!(c.unrecognised, 1);
+        assert_eq!(c.entries, 3);
+        assert_eq!(c.unrecognised, 2);
         assert_eq!(
             c.items,
             vec![
                 LdifItem::Certificate(b"Man".to_vec()),
-                LdifItem::Crl(b"Ma".to_vec())
+                LdifItem::Crl(b"Ma".to_vec()),
+                LdifItem::Undecodable("userCertificate;binary".into()),
             ]
         );
+        assert_eq!(c.dns, ["cn=a,o=b", "x", "y"]);
     }
 
     #[test]

@@ -584,7 +584,9 @@ impl TrustStore {
                 .next()
                 .ok_or(TrustError::Unrecognised)?
         };
-        let crl = Crl::from_der(&der).map_err(|e| TrustError::Malformed(e.to_string()))?;
+        // CertError says "certificate: …"; this is a CRL.
+        let crl =
+            Crl::from_der(&der).map_err(|e| TrustError::Malformed(format!("CRL: {}", e.0)))?;
         let (verification, detail) = self.crl_status(&crl);
         let mut report = SourceReport::new(TrustFileKind::Crl, label, verification, detail);
         report.crls = 1;
@@ -665,6 +667,10 @@ impl TrustStore {
                     }),
                 },
                 LdifItem::Crl(der) => deferred_crls.push((dn, der)),
+                LdifItem::Undecodable(attr) => report.refused.push(RefusedEntry {
+                    entry: dn,
+                    reason: format!("{attr}: not valid base64"),
+                }),
                 LdifItem::MasterList(bytes) => {
                     match self.add_master_list(&bytes, policy, &format!("{label} (master list)")) {
                         Ok(r) => {
@@ -690,7 +696,7 @@ impl TrustStore {
                 }
                 Err(e) => report.refused.push(RefusedEntry {
                     entry: dn,
-                    reason: e.to_string(),
+                    reason: format!("CRL: {}", e.0),
                 }),
             }
         }

@@ -48,6 +48,42 @@ impl Date {
     }
 }
 
+impl Date {
+    /// The date of expiry an MRZ's `YYMMDD` stands for: 20YY, unless that lies more than 50
+    /// years after `today` (then 19YY), so a document that expired in 1999 reads as expired.
+    /// `None` when the text is not six digits or not a real date.
+    pub fn from_mrz_expiry(yymmdd: &str, today: Date) -> Option<Date> {
+        let (yy, month, day) = split_yymmdd(yymmdd)?;
+        let mut year = 2000 + yy;
+        if year > today.year().saturating_add(50) {
+            year -= 100;
+        }
+        Date::new(year, month, day)
+    }
+
+    /// The date of birth an MRZ's `YYMMDD` stands for: the latest century that does not put
+    /// it after `today` (nobody is born in the future; YYMMDD says no century). `None` when
+    /// a part is unknown (`<<`, ICAO 9303-3), the text is not digits, or no century makes it
+    /// a real date.
+    pub fn from_mrz_birth(yymmdd: &str, today: Date) -> Option<Date> {
+        let (yy, month, day) = split_yymmdd(yymmdd)?;
+        Date::new(2000 + yy, month, day)
+            .filter(|d| *d <= today)
+            .or_else(|| Date::new(1900 + yy, month, day))
+    }
+}
+
+/// `YYMMDD` as (YY, MM, DD) numbers; `None` unless it is exactly six ASCII digits.
+pub(crate) fn split_yymmdd(text: &str) -> Option<(u16, u8, u8)> {
+    if text.len() != 6 {
+        return None;
+    }
+    let yy = digits(text.get(0..2)?)?;
+    let month = u8::try_from(digits(text.get(2..4)?)?).ok()?;
+    let day = u8::try_from(digits(text.get(4..6)?)?).ok()?;
+    Some((yy, month, day))
+}
+
 /// Parses a run of ASCII digits (no sign, no spaces).
 pub(crate) fn digits(text: &str) -> Option<u16> {
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
@@ -105,5 +141,23 @@ mod tests {
         assert!(Date::parse_iso("2026/11/24").is_none());
         assert!(a < Date::new(2026, 11, 25).unwrap());
         assert_eq!(a.to_string(), "2026-11-24");
+    }
+
+    #[test]
+    fn mrz_dates_get_the_century_people_mean() {
+        let today = Date::new(2026, 11, 24).unwrap();
+        let birth = |s| Date::from_mrz_birth(s, today).map(|d| d.to_string());
+        let expiry = |s| Date::from_mrz_expiry(s, today).map(|d| d.to_string());
+        assert_eq!(birth("740812").as_deref(), Some("1974-08-12"));
+        assert_eq!(birth("261124").as_deref(), Some("2026-11-24"));
+        assert_eq!(birth("261125").as_deref(), Some("1926-11-25"));
+        assert_eq!(birth("000229").as_deref(), Some("2000-02-29"));
+        assert_eq!(birth("7408<<"), None);
+        assert_eq!(birth("<<<<<<"), None);
+        assert_eq!(birth("741312"), None);
+        assert_eq!(expiry("120415").as_deref(), Some("2012-04-15"));
+        assert_eq!(expiry("760101").as_deref(), Some("2076-01-01"));
+        assert_eq!(expiry("990101").as_deref(), Some("1999-01-01"));
+        assert_eq!(expiry("12041"), None);
     }
 }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::countries::{self, CodeKind};
-use super::date::{Date, digits};
+use super::date::{Date, digits, split_yymmdd};
 use super::messages::{Code, Lang};
 use crate::mrz::{Mrz, MrzAccess, MrzError, MrzKey, NameMatch, name_matches};
 
@@ -415,25 +415,9 @@ pub fn document_kind(chosen: DocumentKind, document_code: &str) -> Result<(), Va
 /// The date of expiry of an MRZ (`YYMMDD`). Two-digit years are read as 20YY unless that lies
 /// more than 50 years after `today` (then 19YY), so a document that expired in 1999 is expired.
 pub fn expiry_date(yymmdd: &str, today: Date) -> Result<Date, ValidationError> {
-    let bad = ValidationError::DocDate {
+    Date::from_mrz_expiry(yymmdd, today).ok_or(ValidationError::DocDate {
         field: "expiry_date",
-    };
-    let (yy, month, day) = split_yymmdd(yymmdd).ok_or_else(|| bad.clone())?;
-    let mut year = 2000 + yy;
-    if year > today.year().saturating_add(50) {
-        year -= 100;
-    }
-    Date::new(year, month, day).ok_or(bad)
-}
-
-fn split_yymmdd(text: &str) -> Option<(u16, u8, u8)> {
-    if text.len() != 6 {
-        return None;
-    }
-    let yy = digits(text.get(0..2)?)?;
-    let month = u8::try_from(digits(text.get(2..4)?)?).ok()?;
-    let day = u8::try_from(digits(text.get(4..6)?)?).ok()?;
-    Some((yy, month, day))
+    })
 }
 
 /// The document is valid on `today` (valid through its date of expiry). MitID's manual entry

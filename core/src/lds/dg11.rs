@@ -82,6 +82,12 @@ impl Dg11 {
         Ok(dg)
     }
 
+    /// The full name (`5F0E`) as people write it, `ERIKSSON, ANNA MARIA` for
+    /// `ERIKSSON<<ANNA<MARIA` (the same rule as the MRZ's [`crate::mrz::display_name`]).
+    pub fn full_name_display(&self) -> Option<String> {
+        self.full_name.as_deref().map(crate::mrz::display_name)
+    }
+
     /// The original bytes of the file (the outer object as read), for hashing.
     pub fn raw(&self) -> &[u8] {
         &self.raw

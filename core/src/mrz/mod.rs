@@ -18,7 +18,7 @@ mod transliterate;
 pub use access::MrzAccess;
 pub use check_digit::{char_value, check_digit};
 pub use key::MrzKey;
-pub use parse::{CheckDigitFailure, CheckResult, CheckedField, Mrz, MrzFormat};
+pub use parse::{CheckDigitFailure, CheckResult, CheckedField, Mrz, MrzFormat, display_name};
 pub use transliterate::{NameMatch, name_matches, transliterate};
 
 use crate::error::{Error, ErrorCode};

@@ -11,6 +11,7 @@ use std::fmt;
 
 use super::MrzError;
 use super::check_digit::check_digit_char;
+use crate::flow::date::Date;
 
 /// The three ICAO 9303 MRZ layouts this module reads (visas, MRV-A/MRV-B, are not supported).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -180,12 +181,14 @@ impl Mrz {
         &self.lines
     }
 
-    /// Document code as printed, two characters, e.g. `P<`, `ID`, `I<`, `AC` (crew certificate).
+    /// Document code without its filler, as people write it: `P`, `ID`, `I`, `AC` (crew
+    /// certificate) for the printed `P<`, `ID`, `I<`, `AC`. The printed form is in [`Mrz::lines`].
     pub fn document_code(&self) -> &str {
         &self.document_code
     }
 
-    /// Issuing state or organisation as printed: ISO 3166 alpha-3 or an ICAO code such as `D<<`.
+    /// Issuing state or organisation without fillers: ISO 3166 alpha-3 or an ICAO code, `D`
+    /// for Germany's printed `D<<`. The printed form is in [`Mrz::lines`].
     pub fn issuing_state(&self) -> &str {
         &self.issuing_state
     }
@@ -212,9 +215,15 @@ impl Mrz {
         &self.given_names
     }
 
-    /// Nationality as printed (alpha-3 code, `D<<` for Germany).
+    /// Nationality without fillers (alpha-3 code, `D` for Germany's printed `D<<`).
     pub fn nationality(&self) -> &str {
         &self.nationality
+    }
+
+    /// The name as people write it, `SURNAME, GIVEN NAMES` (`ERIKSSON, ANNA MARIA`), or
+    /// the surname alone when there are no given names; see [`display_name`].
+    pub fn name(&self) -> String {
+        display_name(&self.name_field)
     }
 
     /// Date of birth as printed, `YYMMDD` (an unknown part may be `<` per ICAO 9303-3).
@@ -230,6 +239,20 @@ impl Mrz {
     /// Date of expiry as printed, `YYMMDD`.
     pub fn expiry_date(&self) -> &str {
         &self.expiry_date
+    }
+
+    /// The date of birth as a calendar date, in the latest century that does not put it
+    /// after `today` (YYMMDD has no century; the caller knows what day it is, the core
+    /// reads no clock). `None` when the day or month is unknown (`<<`, ICAO 9303-3): the
+    /// printed value is then all there is, in [`Mrz::birth_date`].
+    pub fn birth_date_iso(&self, today: Date) -> Option<Date> {
+        Date::from_mrz_birth(&self.birth_date, today)
+    }
+
+    /// The date of expiry as a calendar date: 20YY, unless that is more than 50 years after
+    /// `today` (then 19YY), the rule the activation flow judges expiry by.
+    pub fn expiry_date_iso(&self, today: Date) -> Option<Date> {
+        Date::from_mrz_expiry(&self.expiry_date, today)
     }
 
     /// Optional data with trailing fillers removed: TD1 both optional fields (line 1 after any
@@ -489,6 +512,19 @@ fn validate_sex(sex: char) -> Result<(), MrzError> {
     }
 }
 
+/// A name field (MRZ, or DG11's full name `5F0E`) as people write it: `ERIKSSON<<ANNA<MARIA`
+/// becomes `ERIKSSON, ANNA MARIA`; with no secondary identifier just `ERIKSSON`; with no
+/// primary identifier (some states print only given names after a leading `<<`) `ANNA
+/// MARIA`. Each `<` is a space, runs of them collapse, trailing fillers vanish.
+pub fn display_name(name_field: &str) -> String {
+    let (primary, secondary) = split_name(name_field);
+    match (primary.is_empty(), secondary.is_empty()) {
+        (_, true) => primary,
+        (true, false) => secondary,
+        (false, false) => format!("{primary}, {secondary}"),
+    }
+}
+
 /// Surname and given names from a name field: split on the first `<<`, each `<` a space.
 fn split_name(name_field: &str) -> (String, String) {
     let words = |s: &str| {
@@ -567,13 +603,13 @@ fn parse_td1(lines: &[&str]) -> Result<Mrz, MrzError> {
     Ok(Mrz {
         format: MrzFormat::Td1,
         lines: lines.iter().map(|l| (*l).to_owned()).collect(),
-        document_code: document_code.to_owned(),
-        issuing_state: field(l1, 2, 5)?.to_owned(),
+        document_code: trim_filler(document_code).to_owned(),
+        issuing_state: trim_filler(field(l1, 2, 5)?).to_owned(),
         document_number,
         name_field,
         surname,
         given_names,
-        nationality: field(l2, 15, 18)?.to_owned(),
+        nationality: trim_filler(field(l2, 15, 18)?).to_owned(),
         birth_date: birth_date.to_owned(),
         sex: sex.to_string(),
         expiry_date: expiry_date.to_owned(),
@@ -638,13 +674,13 @@ fn parse_td2_td3(format: MrzFormat, lines: &[&str]) -> Result<Mrz, MrzError> {
     Ok(Mrz {
         format,
         lines: lines.iter().map(|l| (*l).to_owned()).collect(),
-        document_code: document_code.to_owned(),
-        issuing_state: field(l1, 2, 5)?.to_owned(),
+        document_code: trim_filler(document_code).to_owned(),
+        issuing_state: trim_filler(field(l1, 2, 5)?).to_owned(),
         document_number,
         name_field,
         surname,
         given_names,
-        nationality: field(l2, 10, 13)?.to_owned(),
+        nationality: trim_filler(field(l2, 10, 13)?).to_owned(),
         birth_date: birth_date.to_owned(),
         sex: sex.to_string(),
         expiry_date: expiry_date.to_owned(),

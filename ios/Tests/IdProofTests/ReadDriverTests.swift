@@ -59,6 +59,11 @@ final class ReadDriverTests: XCTestCase {
         XCTAssertEqual(mrz.documentNumber, "L898902C3", file: file, line: line)
         XCTAssertEqual(mrz.birthDate, "740812", file: file, line: line)
         XCTAssertEqual(mrz.expiryDate, "340415", file: file, line: line)
+        // Fields as people write them; the printed `P<` stays in `lines`.
+        XCTAssertEqual(mrz.documentCode, "P", file: file, line: line)
+        XCTAssertEqual(mrz.name, "ERIKSSON, ANNA MARIA", file: file, line: line)
+        XCTAssertEqual(mrz.birthDateIso, "1974-08-12", file: file, line: line)
+        XCTAssertEqual(mrz.expiryDateIso, "2034-04-15", file: file, line: line)
         XCTAssertTrue(mrz.valid, file: file, line: line)
         XCTAssertEqual(mrz.lines, specimenMrz, file: file, line: line)
         XCTAssertEqual(doc.faces.count, 1, file: file, line: line)
@@ -72,6 +77,8 @@ final class ReadDriverTests: XCTestCase {
         XCTAssertEqual(doc.access.protocol, .bac, file: file, line: line)
         XCTAssertTrue(doc.problems.isEmpty, file: file, line: line)
         XCTAssertNotNil(doc.personalDetails, file: file, line: line)
+        XCTAssertEqual(doc.personalDetails?.fullName, "ERIKSSON<<ANNA<MARIA", file: file, line: line)
+        XCTAssertEqual(doc.personalDetails?.fullNameDisplay, "ERIKSSON, ANNA MARIA", file: file, line: line)
     }
 
     func testBacReadOfTheSpecimenPassport() async throws {

@@ -102,6 +102,11 @@ class ReadDriverTest {
         assertEquals("L898902C3", mrz.documentNumber)
         assertEquals("740812", mrz.birthDate)
         assertEquals("340415", mrz.expiryDate)
+        // Fields as people write them; the printed `P<` stays in `lines`.
+        assertEquals("P", mrz.documentCode)
+        assertEquals("ERIKSSON, ANNA MARIA", mrz.name)
+        assertEquals("1974-08-12", mrz.birthDateIso)
+        assertEquals("2034-04-15", mrz.expiryDateIso)
         assertTrue(mrz.valid)
         assertEquals(specimenMrz, mrz.lines)
         assertEquals(1, doc.faces.size)
@@ -115,6 +120,8 @@ class ReadDriverTest {
         assertEquals(AccessProtocol.BAC, doc.access.protocol)
         assertTrue(doc.problems.isEmpty())
         assertNotNull(doc.personalDetails)
+        assertEquals("ERIKSSON<<ANNA<MARIA", doc.personalDetails?.fullName)
+        assertEquals("ERIKSSON, ANNA MARIA", doc.personalDetails?.fullNameDisplay)
     }
 
     @Test
