@@ -21,6 +21,7 @@ fn document_with(dg: Option<(DataGroup, Vec<u8>)>) -> Document {
     Document {
         files,
         absent: Vec::new(),
+        refused: Vec::new(),
         access: AccessInfo::bac(),
         chip: ChipEvidence::default(),
         stats: ReadStats::default(),
@@ -163,6 +164,8 @@ fn a_dg1_whose_mrz_does_not_parse_is_named_with_the_mrz_code() {
 /// Files the chip refused (EAC): listed, with their code, and never a failure.
 mod refused {
     use super::*;
+    use crate::output::remedy;
+    use idproof_core::ErrorCode;
     use idproof_core::reader::ReadOptions;
     use idproof_core::verify::verify_read;
     use idproof_fixtures::chip::ChipProfile;
