@@ -85,11 +85,11 @@ impl Case {
                 files.insert(*file, doc.files[file].clone());
             }
         }
-        if let Some(c) = self.corrupt {
-            if let Some(bytes) = files.get_mut(&FILES[c.file]) {
-                let at = c.position % bytes.len();
-                bytes[at] ^= c.xor;
-            }
+        if let Some(c) = self.corrupt
+            && let Some(bytes) = files.get_mut(&FILES[c.file])
+        {
+            let at = c.position % bytes.len();
+            bytes[at] ^= c.xor;
         }
         files
     }

@@ -124,7 +124,7 @@ fn every_file_argument_refuses_bad_input_in_one_line() {
 
     // The bad inputs, each a class: missing, empty, noise, and a real file cut short.
     let random: Vec<u8> = (0..700u32)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .map(|i| i.wrapping_mul(2_654_435_761).to_be_bytes()[1])
         .collect();
     std::fs::write(p("empty"), b"").unwrap();
     std::fs::write(p("random"), &random).unwrap();

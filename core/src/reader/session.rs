@@ -203,15 +203,8 @@ pub struct ReadSession {
     /// PACE protocols to try, best first, and the one in use (or to try next).
     pace_candidates: Vec<PaceCandidate>,
     pace_index: usize,
-    /// Why the chip is taken to offer PACE (EF.CardAccess lists it, or is there but does not
-    /// parse), if it is: BAC on such a chip is a downgrade (see [`Self::start_bac_if_allowed`]).
-    pace_listed: Option<String>,
-    /// EF.CardAccess lists at least one PACEInfo (usable here or not).
-    pace_offered: bool,
-    /// The PACE protocols the chip refused at MSE:Set AT, for the error that names them.
-    pace_refused: Vec<String>,
-    /// BAC opened a chip that offers PACE (only with `allow_bac_fallback`).
-    downgraded: bool,
+    /// What the chip's unauthenticated replies said of PACE, to refuse a downgrade.
+    pace_offer: PaceOffer,
     /// The protocol that opened the current secure channel, and the PACE candidate used.
     access: Option<(AccessProtocol, Option<PaceCandidate>)>,
     /// Whether the eMRTD application is selected in the current session.
@@ -268,10 +261,7 @@ impl ReadSession {
             pace_unusable: Vec::new(),
             pace_candidates: Vec::new(),
             pace_index: 0,
-            pace_listed: None,
-            pace_offered: false,
-            pace_refused: Vec::new(),
-            downgraded: false,
+            pace_offer: PaceOffer::default(),
             access: None,
             app_selected: false,
             evidence: ChipEvidence::default(),
@@ -421,17 +411,20 @@ impl ReadSession {
                 format!("a CAN opens the chip only by PACE, and {why_not_pace}"),
             ));
         }
-        if let Some(listed) = &self.pace_listed {
+        if let Some(listed) = &self.pace_offer.listed {
             // EF.CardAccess and the refusals of MSE:Set AT are unauthenticated: whoever sits
             // in the radio path could send them to force BAC. So BAC after PACE only when the
             // caller allowed it, and then the document says so (`access.downgraded`).
             if !self.options.allow_bac_fallback {
-                let mut tried = if self.pace_refused.is_empty() {
+                let mut tried = if self.pace_offer.refused.is_empty() {
                     String::new()
                 } else {
-                    format!(" (refused at MSE:Set AT: {})", self.pace_refused.join(", "))
+                    format!(
+                        " (refused at MSE:Set AT: {})",
+                        self.pace_offer.refused.join(", ")
+                    )
                 };
-                if !self.pace_refused.is_empty() && matches!(self.key, AccessKey::Mrz(_)) {
+                if !self.pace_offer.refused.is_empty() && matches!(self.key, AccessKey::Mrz(_)) {
                     tried.push_str("; a card that refuses PACE with the MRZ may take only its CAN");
                 }
                 return Err(Error::new(
@@ -444,7 +437,7 @@ impl ReadSession {
                     ),
                 ));
             }
-            self.downgraded = true;
+            self.pace_offer.downgraded = true;
         }
         self.select_application(0)
     }
@@ -603,13 +596,14 @@ impl ReadSession {
                 self.pace_unusable = infos.pace.iter().map(|p| p.protocol.clone()).collect();
             }
             if !infos.pace.is_empty() {
-                self.pace_offered = true;
+                self.pace_offer.offered = true;
                 let names: Vec<&str> = infos.pace.iter().map(|p| p.protocol.as_str()).collect();
-                self.pace_listed = Some(format!("EF.CardAccess lists PACE ({})", names.join(", ")));
+                self.pace_offer.listed =
+                    Some(format!("EF.CardAccess lists PACE ({})", names.join(", ")));
             }
             self.files.insert(LdsFile::CardAccess, so_far);
         } else if !so_far.is_empty() {
-            self.pace_listed = Some(format!(
+            self.pace_offer.listed = Some(format!(
                 "EF.CardAccess is there ({} bytes) but does not parse as SecurityInfos",
                 so_far.len()
             ));
@@ -639,7 +633,7 @@ impl ReadSession {
                 // The chip refused the protocol itself (MSE:Set AT): try it with the other
                 // parameter-id convention, then the next candidate; never after a later step.
                 if let Some(refused) = self.pace_candidates.get(self.pace_index) {
-                    self.pace_refused.push(format!(
+                    self.pace_offer.refused.push(format!(
                         "{} {} parameter id",
                         refused.protocol_name(),
                         if refused.send_parameter_id {
@@ -660,7 +654,7 @@ impl ReadSession {
                     && self.options.access == AccessPolicy::Auto;
                 if self.options.allow_bac_fallback && bac_possible {
                     self.pace_candidates.clear();
-                    self.downgraded = true;
+                    self.pace_offer.downgraded = true;
                     return self.select_application(0);
                 }
                 Err(error)
@@ -1232,8 +1226,8 @@ impl ReadSession {
                 pace_protocol: candidate.as_ref().map(PaceCandidate::protocol_name),
                 parameter_id: candidate.as_ref().and_then(|c| c.parameter_id),
                 cipher,
-                pace_offered: self.pace_offered,
-                downgraded: self.downgraded && protocol == AccessProtocol::Bac,
+                pace_offered: self.pace_offer.offered,
+                downgraded: self.pace_offer.downgraded && protocol == AccessProtocol::Bac,
             },
             chip: std::mem::take(&mut self.evidence),
             stats: self.stats,
@@ -1392,6 +1386,21 @@ fn do53_header_len(len: usize) -> usize {
 
 fn describe(file: Option<LdsFile>) -> String {
     file.map_or_else(|| "a file".to_owned(), |f| f.to_string())
+}
+
+/// What EF.CardAccess and MSE:Set AT said of PACE. Both are unauthenticated, so they may
+/// never make the reader use BAC on their own (see `ReadSession::start_bac_if_allowed`).
+#[derive(Debug, Default)]
+struct PaceOffer {
+    /// Why the chip is taken to offer PACE (EF.CardAccess lists it, or is there but does not
+    /// parse), if it is: BAC on such a chip is a downgrade.
+    listed: Option<String>,
+    /// EF.CardAccess lists at least one PACEInfo (usable here or not).
+    offered: bool,
+    /// The PACE protocols the chip refused at MSE:Set AT, for the error that names them.
+    refused: Vec<String>,
+    /// BAC opened a chip that offers PACE (only with `allow_bac_fallback`).
+    downgraded: bool,
 }
 
 /// The data groups EF.SOD hashes, or none when it does not parse.
