@@ -119,8 +119,9 @@ fn verify_all(
         Some(MrzAccess::Lines(mrz)) => Some(mrz),
         Some(MrzAccess::Fields(_)) | None => None,
     };
-    checks.push(mrz_check(files, access_mrz));
-    checks.push(dg1_matches_access(files, access));
+    let dg1 = dg1_facts(files);
+    checks.push(mrz_check(dg1.as_ref(), access_mrz));
+    checks.push(dg1_matches_access(dg1.as_ref(), access));
     let signed = pa.signed_dgs.as_ref();
     checks.push(match evidence {
         Some(evidence) => chip_authentication_check(files, evidence, trust, at, hashes_passed),
@@ -142,7 +143,11 @@ fn verify_all(
     });
     checks.push(lds_parse_check(files));
     checks.push(card_security_check(files, trust, at));
-    apply_deviations(&mut checks, files, trust, &pa);
+    let dg1_mrz = dg1
+        .as_ref()
+        .and_then(|d| d.as_ref().ok())
+        .and_then(|d| d.mrz.as_ref().ok());
+    apply_deviations(&mut checks, trust, &pa, dg1_mrz);
     Report::from_checks(checks)
 }
 
@@ -160,23 +165,14 @@ struct PaFacts {
 }
 
 /// Annotates the checks with the issuing State's deviations that match the document.
-fn apply_deviations(
-    checks: &mut [Check],
-    files: &BTreeMap<LdsFile, Vec<u8>>,
-    trust: &TrustStore,
-    pa: &PaFacts,
-) {
+fn apply_deviations(checks: &mut [Check], trust: &TrustStore, pa: &PaFacts, mrz: Option<&Mrz>) {
     if !trust.has_deviations() {
         return;
     }
-    let mrz = files
-        .get(&LdsFile::Dg(DataGroup::DG1))
-        .and_then(|raw| Dg1::parse(raw).ok())
-        .and_then(|dg1| Mrz::parse(dg1.mrz_text()).ok());
     let facts = DocumentFacts {
         dsc: pa.dsc.as_ref(),
-        document_code: mrz.as_ref().map(Mrz::document_code),
-        document_number: mrz.as_ref().map(Mrz::document_number),
+        document_code: mrz.map(Mrz::document_code),
+        document_number: mrz.map(Mrz::document_number),
         signing_time: pa.signing_time,
     };
     let matched = trust.deviations_for(&facts);
@@ -408,16 +404,24 @@ fn com_consistency(files: &BTreeMap<LdsFile, Vec<u8>>, so: &LdsSecurityObject) -
 /// Failure code: a check digit of an MRZ (DG1's or the access MRZ) is wrong.
 pub const MRZ_CHECK_DIGIT: &str = "MRZ_CHECK_DIGIT";
 
-/// DG1's MRZ as text that parsed, or why not (`None` when DG1 was not given).
-fn dg1_mrz(files: &BTreeMap<LdsFile, Vec<u8>>) -> Option<Result<Mrz, String>> {
+/// DG1 parsed once, with the MRZ it holds, for every check that reads it (`mrz`,
+/// `dg1_mrz_match`, deviation matching).
+struct Dg1Facts {
+    dg1: Dg1,
+    /// The MRZ DG1's characters make, or why they make none.
+    mrz: Result<Mrz, String>,
+}
+
+/// DG1 as the checks see it: `None` when it was not given, `Err` (the parse error) when it
+/// does not parse as DG1.
+type Dg1Given = Option<Result<Dg1Facts, String>>;
+
+fn dg1_facts(files: &BTreeMap<LdsFile, Vec<u8>>) -> Dg1Given {
     let raw = files.get(&LdsFile::Dg(DataGroup::DG1))?;
-    Some(
-        Dg1::parse(raw)
-            .map_err(|e| format!("DG1 does not parse: {e}"))
-            .and_then(|dg1| {
-                Mrz::parse(dg1.mrz_text()).map_err(|e| format!("DG1's MRZ does not parse: {e}"))
-            }),
-    )
+    Some(Dg1::parse(raw).map_err(|e| e.to_string()).map(|dg1| {
+        let mrz = Mrz::parse(dg1.mrz_text()).map_err(|e| e.to_string());
+        Dg1Facts { dg1, mrz }
+    }))
 }
 
 /// The fields whose check digit is wrong, comma-separated (`document_number, composite`).
@@ -434,7 +438,7 @@ fn bad_check_digits(mrz: &Mrz) -> String {
 /// only on DG1's MRZ, so [`Verdict::from_checks`](crate::report::Verdict::from_checks)
 /// requiring it is what makes `authentic` need DG1 present (and, with `dg_hashes`, hashed).
 /// The detail says which MRZ was checked.
-fn mrz_check(files: &BTreeMap<LdsFile, Vec<u8>>, access_mrz: Option<&Mrz>) -> Check {
+fn mrz_check(dg1: Option<&Result<Dg1Facts, String>>, access_mrz: Option<&Mrz>) -> Check {
     const NAME: CheckName = CheckName::Mrz;
     let access_failed = access_mrz.filter(|m| !m.is_valid()).map(|m| {
         Check::failed(
@@ -443,7 +447,7 @@ fn mrz_check(files: &BTreeMap<LdsFile, Vec<u8>>, access_mrz: Option<&Mrz>) -> Ch
             format!("the access MRZ: {}", bad_check_digits(m)),
         )
     });
-    let dg1 = match dg1_mrz(files) {
+    let dg1 = match dg1.map(|d| d.as_ref().map(|f| f.mrz.as_ref())) {
         None => {
             return access_failed.unwrap_or_else(|| {
                 Check::not_performed(
@@ -452,17 +456,26 @@ fn mrz_check(files: &BTreeMap<LdsFile, Vec<u8>>, access_mrz: Option<&Mrz>) -> Ch
                 )
             });
         }
-        Some(Err(why)) => {
-            return access_failed
-                .unwrap_or_else(|| Check::not_performed(NAME, format!("{why} (see lds_parse)")));
+        Some(Err(e)) => {
+            return access_failed.unwrap_or_else(|| {
+                Check::not_performed(NAME, format!("DG1 does not parse: {e} (see lds_parse)"))
+            });
         }
-        Some(Ok(dg1)) => dg1,
+        Some(Ok(Err(e))) => {
+            return access_failed.unwrap_or_else(|| {
+                Check::not_performed(
+                    NAME,
+                    format!("DG1's MRZ does not parse: {e} (see lds_parse)"),
+                )
+            });
+        }
+        Some(Ok(Ok(dg1))) => dg1,
     };
     if !dg1.is_valid() {
         return Check::failed(
             NAME,
             MRZ_CHECK_DIGIT,
-            format!("DG1's MRZ: {}", bad_check_digits(&dg1)),
+            format!("DG1's MRZ: {}", bad_check_digits(dg1)),
         );
     }
     match access_mrz {
@@ -480,7 +493,10 @@ fn mrz_check(files: &BTreeMap<LdsFile, Vec<u8>>, access_mrz: Option<&Mrz>) -> Ch
 /// `dg1_mrz_match`: DG1 against what the chip was opened with, by the one rule of
 /// [`MrzAccess::differences`] (the whole MRZ, or the three typed key fields); `not_performed`
 /// only when there is nothing MRZ-derived (a CAN-opened read) or no DG1.
-fn dg1_matches_access(files: &BTreeMap<LdsFile, Vec<u8>>, access: Option<MrzAccess<'_>>) -> Check {
+fn dg1_matches_access(
+    dg1: Option<&Result<Dg1Facts, String>>,
+    access: Option<MrzAccess<'_>>,
+) -> Check {
     const NAME: CheckName = CheckName::Dg1MrzMatch;
     let Some(access) = access else {
         return Check::not_performed(
@@ -488,20 +504,20 @@ fn dg1_matches_access(files: &BTreeMap<LdsFile, Vec<u8>>, access: Option<MrzAcce
             "no MRZ used to open the chip was given, so there is none to compare DG1 with",
         );
     };
-    let Some(raw) = files.get(&LdsFile::Dg(DataGroup::DG1)) else {
+    let Some(given) = dg1 else {
         return Check::not_performed(NAME, "DG1 was not read");
     };
-    let dg1 = match Dg1::parse(raw) {
-        Err(e) => return Check::failed(NAME, "LDS_FORMAT", e.to_string()),
-        Ok(dg1) => dg1,
+    let Dg1Facts { dg1, mrz: dg1_mrz } = match given {
+        Err(e) => return Check::failed(NAME, "LDS_FORMAT", e.clone()),
+        Ok(facts) => facts,
     };
     if let MrzAccess::Lines(mrz) = access
         && dg1.mrz_text() == mrz.lines().concat()
     {
         return Check::passed_with(NAME, access.compared());
     }
-    let differences = match Mrz::parse(dg1.mrz_text()) {
-        Ok(dg1_mrz) => access.differences(&dg1_mrz),
+    let differences = match dg1_mrz {
+        Ok(dg1_mrz) => access.differences(dg1_mrz),
         // DG1's MRZ is not an MRZ: it cannot hold what opened the chip (see lds_parse).
         Err(_) => vec!["other"],
     };
