@@ -440,7 +440,7 @@ fn a_pace_cam_dump_verifies_card_security_and_card_access() {
                 EF.CardSecurity",
         })
     );
-    // Only csca.der and dsc.der are skipped: every chip file was taken.
+    // Only dsc.der is skipped (csca.der is the --trust given): every chip file was taken.
     let err = stderr(&out);
     let skipped: Vec<&str> = err
         .lines()
@@ -449,7 +449,7 @@ fn a_pace_cam_dump_verifies_card_security_and_card_access() {
         .collect::<Vec<_>>();
     assert_eq!(
         skipped,
-        ["csca.der: not an LDS file", "dsc.der: not an LDS file"]
+        ["dsc.der: a certificate, not a document file (give it with --trust to trust it)"]
     );
 
     // One byte of EF.CardSecurity's signature flipped: failed, SIGNATURE, exit 1.
@@ -574,4 +574,34 @@ fn a_bare_signed_data_sod_is_taken_with_a_note() {
     let out = idproof(&["verify", &ml]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("not an LDS file"), "{}", stderr(&out));
+}
+
+/// A dump folder holds the certificates `simulate --dump` writes beside the files: the one
+/// given with `--trust` is used without a word, the other is named as a certificate (with
+/// the flag that would use it), and other non-document files are skipped as before.
+#[test]
+fn certificates_in_a_dump_folder_are_named_as_such() {
+    let dir = pace_cam_dump("certs-in-dump");
+    std::fs::write(dir.join("notes.txt"), b"scanned at the desk").unwrap();
+    let out = idproof(&["verify", &s(&dir), "--trust", &s(&dir.join("csca.der"))]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let notes: Vec<String> = stderr(&out)
+        .lines()
+        .filter(|l| l.starts_with("note: "))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            format!(
+                "note: skipped {}: a certificate, not a document file (give it with --trust to \
+                 trust it)",
+                s(&dir.join("dsc.der"))
+            ),
+            format!(
+                "note: skipped {}: not an LDS file",
+                s(&dir.join("notes.txt"))
+            ),
+        ]
+    );
 }

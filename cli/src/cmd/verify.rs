@@ -100,7 +100,14 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, String> {
     Ok(out)
 }
 
-fn read_document(paths: &[PathBuf]) -> Result<BTreeMap<LdsFile, Loaded>, String> {
+fn read_document(
+    paths: &[PathBuf],
+    trust_paths: &[PathBuf],
+) -> Result<BTreeMap<LdsFile, Loaded>, String> {
+    let trusted: Vec<PathBuf> = trust_paths
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
     let mut files: BTreeMap<LdsFile, Loaded> = BTreeMap::new();
     for (path, explicit) in collect(paths)? {
         let shown = path.display().to_string();
@@ -112,8 +119,20 @@ fn read_document(paths: &[PathBuf]) -> Result<BTreeMap<LdsFile, Loaded>, String>
             if let Some(named) = lds_name(&path) {
                 return Err(format!("{shown}: named as {named} but {NOT_LDS}"));
             }
-            // A folder may hold other files (a dump's csca.der): skip them, saying so.
-            eprintln!("note: skipped {shown}: not an LDS file");
+            // A folder may hold other files (a dump's csca.der): skip them, saying so —
+            // unless the same file is given with --trust, where it is used.
+            let given_as_trust = std::fs::canonicalize(&path)
+                .is_ok_and(|c| trusted.iter().any(|t| c.starts_with(t)));
+            if !given_as_trust {
+                if idproof_core::auth::cert::Certificate::from_der(&bytes).is_ok() {
+                    eprintln!(
+                        "note: skipped {shown}: a certificate, not a document file (give it \
+                         with --trust to trust it)"
+                    );
+                } else {
+                    eprintln!("note: skipped {shown}: not an LDS file");
+                }
+            }
             continue;
         };
         let kind = recognised.file();
@@ -199,7 +218,7 @@ pub fn run(args: &Args) -> u8 {
         Ok(m) => m,
         Err(msg) => return usage_error(msg),
     };
-    let files = match read_document(&args.paths) {
+    let files = match read_document(&args.paths, &args.trust.trust) {
         Ok(f) => f,
         Err(msg) => {
             return usage_error(msg);
