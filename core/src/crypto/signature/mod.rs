@@ -159,6 +159,28 @@ pub fn verify(
     message: &[u8],
     signature: &[u8],
 ) -> Result<VerifiedAlgorithm, SignatureError> {
+    verify_with_backend(
+        spki_der,
+        algorithm_der,
+        digest_der,
+        message,
+        signature,
+        EcdsaBackend::Crate,
+    )
+}
+
+/// [`verify`] with the ECDSA implementation chosen by the caller: the differential and
+/// Wycheproof tests run every vector through the whole path (algorithm and key parsing, DER
+/// signature decoding) once with the crate and once with our generic curve module.
+#[doc(hidden)]
+pub fn verify_with_backend(
+    spki_der: &[u8],
+    algorithm_der: &[u8],
+    digest_der: Option<&[u8]>,
+    message: &[u8],
+    signature: &[u8],
+    backend: EcdsaBackend,
+) -> Result<VerifiedAlgorithm, SignatureError> {
     let alg = parse_signature_algorithm(algorithm_der)?;
     let digest = || -> Result<HashAlgorithm, SignatureError> {
         match digest_der {
@@ -208,7 +230,7 @@ pub fn verify(
             } else {
                 ecdsa::parse_der_signature(signature)?
             };
-            verify_ecdsa_prehash(&domain, point, &hash(h, message), r, s, EcdsaBackend::Crate)?;
+            verify_ecdsa_prehash(&domain, point, &hash(h, message), r, s, backend)?;
             Ok(ec_verified(h, &domain))
         }
         (alg, key) => Err(SignatureError::UnsupportedKey(format!(
