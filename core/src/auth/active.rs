@@ -224,7 +224,8 @@ pub fn verify_active_authentication(
             let verify = |r: &[u8], s: &[u8]| {
                 verify_ecdsa_prehash(&domain, &point, &digest, r, s, EcdsaBackend::Crate)
             };
-            let plain = split_plain_signature(response).and_then(|(r, s)| verify(r, s));
+            let plain = split_plain_signature(response, domain.params.order_bits().div_ceil(8))
+                .and_then(|(r, s)| verify(r, s));
             let der_encoded = match plain {
                 Ok(()) => false,
                 Err(

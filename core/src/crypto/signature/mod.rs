@@ -226,7 +226,7 @@ pub fn verify_with_backend(
                 None => digest()?,
             };
             let (r, s) = if plain {
-                ecdsa::split_plain_signature(signature)?
+                ecdsa::split_plain_signature(signature, domain.params.order_bits().div_ceil(8))?
             } else {
                 ecdsa::parse_der_signature(signature)?
             };
@@ -260,8 +260,8 @@ fn ec_verified(h: HashAlgorithm, domain: &crate::crypto::ec::EcDomain) -> Verifi
     }
 }
 
-/// Verifies a plain (BSI TR-03111 §5.2.1) ECDSA signature `r ‖ s` — both halves of equal
-/// length — over `message` hashed with `hash_alg`, with the EC key in `spki_der`. This is the
+/// Verifies a plain (BSI TR-03111 §5.2.1) ECDSA signature `r ‖ s` — each half exactly the byte
+/// length of the order n — over `message` hashed with `hash_alg`, with the EC key in `spki_der`. This is the
 /// format of ECDSA Active Authentication responses and of the `ecdsa-plain-*` OIDs.
 pub fn verify_plain_ecdsa(
     spki_der: &[u8],
@@ -274,7 +274,8 @@ pub fn verify_plain_ecdsa(
             "plain ECDSA needs an EC key".into(),
         ));
     };
-    let (r, s) = ecdsa::split_plain_signature(signature)?;
+    let (r, s) =
+        ecdsa::split_plain_signature(signature, domain.params.order_bits().div_ceil(8))?;
     verify_ecdsa_prehash(
         &domain,
         point,
@@ -310,7 +311,7 @@ pub fn verify_pss_own(
         mgf_hash,
         salt_len,
     };
-    rsa::emsa_pss_verify_raw(&key, params, &hash(hash_alg, message), signature)
+    rsa::verify_pss_without_crate(&key, params, &hash(hash_alg, message), signature)
 }
 
 /// Describes the key in a DER SubjectPublicKeyInfo without verifying anything (e.g. the DG15
