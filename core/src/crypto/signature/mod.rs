@@ -274,8 +274,7 @@ pub fn verify_plain_ecdsa(
             "plain ECDSA needs an EC key".into(),
         ));
     };
-    let (r, s) =
-        ecdsa::split_plain_signature(signature, domain.params.order_bits().div_ceil(8))?;
+    let (r, s) = ecdsa::split_plain_signature(signature, domain.params.order_bits().div_ceil(8))?;
     verify_ecdsa_prehash(
         &domain,
         point,
