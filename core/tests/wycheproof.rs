@@ -19,8 +19,8 @@ use std::path::PathBuf;
 use idproof_core::crypto::ec::CurveName;
 use idproof_core::crypto::ka::Group;
 use idproof_core::crypto::signature::{
-    EcdsaBackend, HashAlgorithm, ec_key_domain, verify, verify_plain_ecdsa, verify_pss_own,
-    verify_with_backend,
+    EcdsaBackend, HashAlgorithm, SignatureError, ec_key_domain, verify, verify_plain_ecdsa,
+    verify_pss_own, verify_with_backend,
 };
 use serde_json::Value;
 
@@ -781,4 +781,141 @@ fn wycheproof_rsa_pss() {
             ("rsa_pss_misc", [150, 0, 0, 0, 0, 0]),
         ],
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regressions for what the vectors found (both were accepted before).
+
+/// The first "valid" vector of a file: (group, test).
+fn first_valid(data: &Value) -> (&Value, &Value) {
+    data["testGroups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .find_map(|g| {
+            g["tests"]
+                .as_array()
+                .expect("tests")
+                .iter()
+                .find(|t| t["result"] == "valid")
+                .map(|t| (g, t))
+        })
+        .expect("a valid vector")
+}
+
+/// A plain `r ‖ s` whose halves are not exactly ⌈log₂₅₆ n⌉ bytes is refused as malformed, even
+/// when it encodes a valid (r, s) — Wycheproof's "SignatureSize" vectors, accepted before — on
+/// every curve; the exact length still verifies.
+#[test]
+fn plain_ecdsa_halves_must_have_the_order_length() {
+    for file in [
+        "ecdsa_secp224r1_sha224_p1363",
+        "ecdsa_secp256r1_sha256_p1363",
+        "ecdsa_secp521r1_sha512_p1363",
+        "ecdsa_brainpoolP320r1_sha384_p1363",
+        "ecdsa_brainpoolP512r1_sha512_p1363",
+    ] {
+        let data = load(file);
+        let (g, t) = first_valid(&data);
+        let spki = hex_field(g, "publicKeyDer");
+        let h = hash_named(str_field(g, "sha")).expect("SHA-2");
+        let msg = hex_field(t, "msg");
+        let sig = hex_field(t, "sig");
+        assert!(verify_plain_ecdsa(&spki, h, &msg, &sig).is_ok(), "{file}");
+        let (r, s) = sig.split_at(sig.len() / 2);
+        for extra in 1..=3 {
+            let mut longer = vec![0u8; extra];
+            longer.extend_from_slice(r);
+            longer.extend(std::iter::repeat_n(0u8, extra));
+            longer.extend_from_slice(s);
+            let err = verify_plain_ecdsa(&spki, h, &msg, &longer).expect_err(file);
+            assert_eq!(
+                err,
+                SignatureError::MalformedSignature(format!(
+                    "plain ECDSA signature of {} bytes, expected 2 × {}",
+                    longer.len(),
+                    r.len()
+                )),
+                "{file} +{extra}"
+            );
+        }
+    }
+    // Every "SignatureSize" vector of the P-256 file (valid small r, s written at other
+    // lengths) is refused as malformed, not merely as invalid.
+    let data = load("ecdsa_secp256r1_sha256_p1363");
+    let mut seen = 0;
+    for g in data["testGroups"].as_array().expect("groups") {
+        let spki = hex_field(g, "publicKeyDer");
+        for t in g["tests"].as_array().expect("tests") {
+            if flags(t).contains("SignatureSize") {
+                seen += 1;
+                let got = verify_plain_ecdsa(
+                    &spki,
+                    HashAlgorithm::Sha256,
+                    &hex_field(t, "msg"),
+                    &hex_field(t, "sig"),
+                );
+                assert!(
+                    matches!(got, Err(SignatureError::MalformedSignature(_))),
+                    "tc {} {got:?}",
+                    t["tcId"]
+                );
+            }
+        }
+    }
+    assert_eq!(seen, 12);
+}
+
+/// An RSA signature longer than the modulus is refused even when the excess is leading zeros
+/// (RFC 8017: the signature is exactly k bytes), for PKCS#1 v1.5 and for PSS on both the crate
+/// and our own decoder; before, "prepending 0's to signature" verified.
+#[test]
+fn rsa_signature_longer_than_the_modulus_is_refused() {
+    let data = load("rsa_signature_2048_sha256");
+    let (g, t) = first_valid(&data);
+    let spki = hex_field(g, "publicKeyDer");
+    let alg = rsa_pkcs1_alg(HashAlgorithm::Sha256);
+    let msg = hex_field(t, "msg");
+    let sig = hex_field(t, "sig");
+    assert!(verify(&spki, &alg, None, &msg, &sig).is_ok());
+    for extra in 1..=3 {
+        let mut longer = vec![0u8; extra];
+        longer.extend_from_slice(&sig);
+        assert_eq!(
+            verify(&spki, &alg, None, &msg, &longer),
+            Err(SignatureError::MalformedSignature(format!(
+                "RSA signature of {} bytes for a 256-byte modulus",
+                256 + extra
+            )))
+        );
+    }
+
+    for file in ["rsa_pss_2048_sha256_mgf1_32", "rsa_pss_4096_sha512_mgf1_64"] {
+        let data = load(file);
+        let (g, t) = first_valid(&data);
+        let spki = hex_field(g, "publicKeyDer");
+        let h = hash_named(str_field(g, "sha")).expect("SHA-2");
+        let salt = usize::try_from(g["sLen"].as_u64().expect("sLen")).expect("salt");
+        let alg = rsa_pss_alg(h, h, salt);
+        let msg = hex_field(t, "msg");
+        let sig = hex_field(t, "sig");
+        assert!(verify(&spki, &alg, None, &msg, &sig).is_ok(), "{file}");
+        assert!(
+            verify_pss_own(&spki, h, h, salt, &msg, &sig).is_ok(),
+            "{file}"
+        );
+        let mut longer = vec![0u8];
+        longer.extend_from_slice(&sig);
+        let want = SignatureError::MalformedSignature(format!(
+            "RSA signature of {} bytes for a {}-byte modulus",
+            sig.len() + 1,
+            sig.len()
+        ));
+        assert_eq!(verify(&spki, &alg, None, &msg, &longer), Err(want.clone()));
+        assert_eq!(
+            verify_pss_own(&spki, h, h, salt, &msg, &longer),
+            Err(want),
+            "{file}"
+        );
+    }
 }
