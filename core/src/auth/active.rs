@@ -143,7 +143,8 @@ pub enum AaError {
     /// RSA: the ISO/IEC 9796-2 signature does not verify (the variant says why).
     #[error("ISO/IEC 9796-2 signature: {0}")]
     Iso9796(Iso9796Error),
-    /// ECDSA: the answer is not a signature of the expected shape (odd or zero length).
+    /// ECDSA: the answer is not a signature of the expected shape (neither `r ‖ s` of twice the
+    /// order's byte length nor a DER `ECDSA-Sig-Value`).
     #[error("ECDSA signature: {0}")]
     MalformedEcdsa(String),
     /// ECDSA: the signature does not verify with the DG15 key (with the hash given).

@@ -17,7 +17,9 @@
 //! magnitudes (a "negative" modulus is the modulus without its leading `00`); RSA signatures
 //! shorter than the modulus are left-padded; PKCS#1 v1.5 DigestInfo without NULL parameters is
 //! accepted; ECDSA DER signatures with non-minimal lengths or superfluous/missing leading zeros
-//! are read for their unambiguous value.
+//! are read for their unambiguous value. Not tolerated (the Wycheproof suite checks both, see
+//! `docs/wycheproof.md`): RSA signatures longer than the modulus, and plain `r ‖ s` whose halves
+//! are not exactly the byte length of the order.
 
 mod algorithm;
 mod ecdsa;
