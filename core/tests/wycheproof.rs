@@ -10,7 +10,11 @@
 //! vectors are decided per flag (`ACCEPTABLE_DECISIONS`). Each file's counts are asserted
 //! exactly, so a behaviour change shows as a changed number.
 
-#![allow(clippy::indexing_slicing, clippy::too_many_lines)]
+#![allow(
+    clippy::indexing_slicing,
+    clippy::too_many_lines,
+    clippy::many_single_char_names
+)]
 
 use std::collections::BTreeSet;
 use std::io::Read;
