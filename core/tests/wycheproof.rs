@@ -20,6 +20,8 @@ use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::PathBuf;
 
+use idproof_core::access::SecurityInfos;
+use idproof_core::access::chip_auth::chip_key;
 use idproof_core::crypto::ec::CurveName;
 use idproof_core::crypto::ka::Group;
 use idproof_core::crypto::signature::{
@@ -566,6 +568,69 @@ fn ecdh(file: &str) -> (Tally, Vec<String>) {
     judge.finish()
 }
 
+/// Chip Authentication's own reading of the same SPKI peer keys: each wrapped in a DG14
+/// `ChipAuthenticationPublicKeyInfo` (id-PK-ECDH), parsed as DG14 is, and turned into a group
+/// and validated point by `chip_auth::chip_key` — the group comes from the key's own parameters,
+/// as CA builds it (the terminal's ephemeral key is made on it; the vector's private key stands
+/// in). Returns (keys giving Wycheproof's secret, keys accepted on other parameters). Must not panic on any vector; every "valid"
+/// vector must give Wycheproof's secret, and so must every key CA accepts whose parameters are
+/// the file's curve (for other parameters Wycheproof has no answer: the chip chose them).
+fn ecdh_through_dg14(file: &str) -> (usize, usize, Vec<String>) {
+    let data = load(file);
+    let mut failures = Vec::new();
+    let (mut correct, mut other_domain) = (0, 0);
+    for g in data["testGroups"].as_array().expect("groups") {
+        let curve = curve_named(str_field(g, "curve"));
+        let own = curve.known().expect("known").domain();
+        for t in g["tests"].as_array().expect("tests") {
+            let public = hex_field(t, "public");
+            let expected = hex_field(t, "shared");
+            let dg14 = der(0x31, &seq(&[oid("0.4.0.127.0.7.2.2.1.2"), public.clone()]));
+            let secret = SecurityInfos::parse_exact(&dg14)
+                .map_err(|e| e.to_string())
+                .and_then(|infos| {
+                    let key = infos
+                        .chip_authentication_public_keys
+                        .first()
+                        .ok_or("no CA key")?;
+                    let (group, point) = chip_key(&infos, key).map_err(|e| e.to_string())?;
+                    let sk = group
+                        .private_key(&hex_field(t, "private"))
+                        .map_err(|e| e.to_string())?;
+                    group
+                        .shared_secret(&sk, &point)
+                        .map(|s| s.expose().to_vec())
+                        .map_err(|e| e.to_string())
+                });
+            let on_curve = ec_key_domain(&public).is_ok_and(|(d, _)| same_domain(&d.params, &own));
+            match (&secret, str_field(t, "result")) {
+                (Ok(s), _) if *s == expected => correct += 1,
+                (Ok(_), r) if !on_curve => {
+                    if std::env::var_os("WYCHEPROOF_VERBOSE").is_some() {
+                        eprintln!(
+                            "  CA accepted {r} tc {} {:?} {}",
+                            t["tcId"],
+                            flags(t),
+                            t["comment"]
+                        );
+                    }
+                    other_domain += 1;
+                }
+                (Err(e), "valid") => {
+                    failures.push(format!("{file} tc {} valid refused: {e}", t["tcId"]));
+                }
+                (Err(_), _) => {}
+                (Ok(s), r) => failures.push(format!(
+                    "{file} tc {} {r}: CA path gave another secret {}",
+                    t["tcId"],
+                    hex::encode(s)
+                )),
+            }
+        }
+    }
+    (correct, other_domain, failures)
+}
+
 /// Equal domain parameters; a cofactor, when stated, must be 1.
 fn same_domain(
     a: &idproof_core::crypto::ec::DomainParameters,
@@ -743,6 +808,38 @@ fn wycheproof_ecdh_key_agreement() {
             ("ecdh_secp521r1_ecpoint", [632, 28, 0, 1, 0, 0]),
         ],
     );
+}
+
+#[test]
+fn wycheproof_ecdh_peer_keys_through_dg14_chip_authentication() {
+    let mut failures = Vec::new();
+    // (file, keys giving Wycheproof's secret, keys accepted on other parameters: all "WrongCurve"
+    // or "ModifiedGroup" keys on another standard curve, where CA rightly computes on the
+    // chip's chosen curve)
+    for (file, want_correct, want_other) in [
+        ("ecdh_secp224r1", 455, 9),
+        ("ecdh_secp256r1", 346, 5),
+        ("ecdh_secp384r1", 787, 2),
+        ("ecdh_secp521r1", 646, 0),
+        ("ecdh_brainpoolP224r1", 515, 10),
+        ("ecdh_brainpoolP256r1", 533, 7),
+        ("ecdh_brainpoolP320r1", 505, 4),
+        ("ecdh_brainpoolP384r1", 657, 3),
+        ("ecdh_brainpoolP512r1", 525, 1),
+    ] {
+        let (correct, other, mut f) = ecdh_through_dg14(file);
+        eprintln!(
+            "{file} via DG14/CA: {correct} correct secrets, {other} keys on other parameters"
+        );
+        if (correct, other) != (want_correct, want_other) {
+            f.push(format!("{file}: counts ({correct}, {other})"));
+        }
+        failures.append(&mut f);
+    }
+    for f in &failures {
+        eprintln!("FAIL {f}");
+    }
+    assert!(failures.is_empty(), "{} vectors misjudged", failures.len());
 }
 
 #[test]
