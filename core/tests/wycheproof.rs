@@ -25,8 +25,8 @@ use idproof_core::access::chip_auth::chip_key;
 use idproof_core::crypto::ec::CurveName;
 use idproof_core::crypto::ka::Group;
 use idproof_core::crypto::signature::{
-    EcdsaBackend, HashAlgorithm, SignatureError, ec_key_domain, verify, verify_plain_ecdsa,
-    verify_pss_own, verify_with_backend,
+    EcdsaBackend, HashAlgorithm, KeyDescription, SignatureError, ec_key_domain, key_description,
+    verify, verify_plain_ecdsa, verify_pss_own, verify_with_backend,
 };
 use serde_json::Value;
 
@@ -410,6 +410,15 @@ fn ecdsa_der(file: &str) -> (Tally, Vec<String>) {
         let h = hash_named(str_field(g, "sha")).expect("ECDSA files use SHA-2");
         let point = hex_field(&g["publicKey"], "uncompressed");
         let explicit = explicit_spki(curve, &point);
+        // The rewritten key must be read as the same curve with explicit parameters.
+        assert!(
+            matches!(
+                key_description(&explicit),
+                Ok(KeyDescription::Ec { curve: c, explicit_params: true, .. }) if c == curve
+            ),
+            "{file}: explicit SPKI read as {:?}",
+            key_description(&explicit)
+        );
         let alg = ecdsa_alg(h);
         let tests = g["tests"].as_array().expect("tests");
         // (msg, r, s) of the group's valid signatures, for the leniency check.
@@ -534,7 +543,17 @@ fn ecdh(file: &str) -> (Tally, Vec<String>) {
                     }
                 }
             } else {
-                agree(&group, &public)
+                // PACE Generic Mapping takes the chip's mapping key as a bare point too: it must
+                // refuse exactly the points the agreement refuses.
+                let mapped = group.map_generic(&[0x5A; 16], &sk, &public).is_ok();
+                let agreed = agree(&group, &public);
+                if mapped != agreed.is_ok() {
+                    judge.failures.push(format!(
+                        "{file} tc {}: map_generic {mapped} vs agreement {agreed:?}",
+                        t["tcId"]
+                    ));
+                }
+                agreed
             };
             let accepted = match &outcome {
                 Ok(shared) if *shared == expected => true,
