@@ -143,7 +143,8 @@ pub enum AaError {
     /// RSA: the ISO/IEC 9796-2 signature does not verify (the variant says why).
     #[error("ISO/IEC 9796-2 signature: {0}")]
     Iso9796(Iso9796Error),
-    /// ECDSA: the answer is not a signature of the expected shape (odd or zero length).
+    /// ECDSA: the answer is not a signature of the expected shape (neither `r ‖ s` of twice the
+    /// order's byte length nor a DER `ECDSA-Sig-Value`).
     #[error("ECDSA signature: {0}")]
     MalformedEcdsa(String),
     /// ECDSA: the signature does not verify with the DG15 key (with the hash given).
@@ -224,7 +225,8 @@ pub fn verify_active_authentication(
             let verify = |r: &[u8], s: &[u8]| {
                 verify_ecdsa_prehash(&domain, &point, &digest, r, s, EcdsaBackend::Crate)
             };
-            let plain = split_plain_signature(response).and_then(|(r, s)| verify(r, s));
+            let plain = split_plain_signature(response, domain.params.order_bits().div_ceil(8))
+                .and_then(|(r, s)| verify(r, s));
             let der_encoded = match plain {
                 Ok(()) => false,
                 Err(

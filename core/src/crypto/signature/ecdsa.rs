@@ -32,15 +32,22 @@ pub(crate) fn parse_der_signature(sig: &[u8]) -> Result<(&[u8], &[u8]), Signatur
     Ok((r_val, s_val))
 }
 
-/// Splits a plain (BSI TR-03111) signature `r ‖ s` into its halves.
-pub(crate) fn split_plain_signature(sig: &[u8]) -> Result<(&[u8], &[u8]), SignatureError> {
-    if sig.is_empty() || !sig.len().is_multiple_of(2) {
+/// Splits a plain (BSI TR-03111 §5.2.1) signature `r ‖ s` into its halves. Each half must be
+/// exactly ⌈log₂₅₆ n⌉ bytes (`order_len`): the format has no length fields, so a shorter or
+/// longer string is not an alternative encoding but a different one, and Wycheproof's
+/// "SignatureSize" vectors show that accepting any even length lets (r, s) of the wrong size
+/// through.
+pub(crate) fn split_plain_signature(
+    sig: &[u8],
+    order_len: usize,
+) -> Result<(&[u8], &[u8]), SignatureError> {
+    if sig.is_empty() || sig.len() != 2 * order_len {
         return Err(SignatureError::MalformedSignature(format!(
-            "plain ECDSA signature of odd or zero length {}",
+            "plain ECDSA signature of {} bytes, expected 2 × {order_len}",
             sig.len()
         )));
     }
-    Ok(sig.split_at(sig.len() / 2))
+    Ok(sig.split_at(order_len))
 }
 
 /// True when the unsigned big-endian `v` lies in [1, n−1].

@@ -17,7 +17,9 @@
 //! magnitudes (a "negative" modulus is the modulus without its leading `00`); RSA signatures
 //! shorter than the modulus are left-padded; PKCS#1 v1.5 DigestInfo without NULL parameters is
 //! accepted; ECDSA DER signatures with non-minimal lengths or superfluous/missing leading zeros
-//! are read for their unambiguous value.
+//! are read for their unambiguous value. Not tolerated (the Wycheproof suite checks both, see
+//! `docs/wycheproof.md`): RSA signatures longer than the modulus, and plain `r ‖ s` whose halves
+//! are not exactly the byte length of the order.
 
 mod algorithm;
 mod ecdsa;
@@ -159,6 +161,28 @@ pub fn verify(
     message: &[u8],
     signature: &[u8],
 ) -> Result<VerifiedAlgorithm, SignatureError> {
+    verify_with_backend(
+        spki_der,
+        algorithm_der,
+        digest_der,
+        message,
+        signature,
+        EcdsaBackend::Crate,
+    )
+}
+
+/// [`verify`] with the ECDSA implementation chosen by the caller: the differential and
+/// Wycheproof tests run every vector through the whole path (algorithm and key parsing, DER
+/// signature decoding) once with the crate and once with our generic curve module.
+#[doc(hidden)]
+pub fn verify_with_backend(
+    spki_der: &[u8],
+    algorithm_der: &[u8],
+    digest_der: Option<&[u8]>,
+    message: &[u8],
+    signature: &[u8],
+    backend: EcdsaBackend,
+) -> Result<VerifiedAlgorithm, SignatureError> {
     let alg = parse_signature_algorithm(algorithm_der)?;
     let digest = || -> Result<HashAlgorithm, SignatureError> {
         match digest_der {
@@ -204,11 +228,11 @@ pub fn verify(
                 None => digest()?,
             };
             let (r, s) = if plain {
-                ecdsa::split_plain_signature(signature)?
+                ecdsa::split_plain_signature(signature, domain.params.order_bits().div_ceil(8))?
             } else {
                 ecdsa::parse_der_signature(signature)?
             };
-            verify_ecdsa_prehash(&domain, point, &hash(h, message), r, s, EcdsaBackend::Crate)?;
+            verify_ecdsa_prehash(&domain, point, &hash(h, message), r, s, backend)?;
             Ok(ec_verified(h, &domain))
         }
         (alg, key) => Err(SignatureError::UnsupportedKey(format!(
@@ -238,8 +262,8 @@ fn ec_verified(h: HashAlgorithm, domain: &crate::crypto::ec::EcDomain) -> Verifi
     }
 }
 
-/// Verifies a plain (BSI TR-03111 §5.2.1) ECDSA signature `r ‖ s` — both halves of equal
-/// length — over `message` hashed with `hash_alg`, with the EC key in `spki_der`. This is the
+/// Verifies a plain (BSI TR-03111 §5.2.1) ECDSA signature `r ‖ s` — each half exactly the byte
+/// length of the order n — over `message` hashed with `hash_alg`, with the EC key in `spki_der`. This is the
 /// format of ECDSA Active Authentication responses and of the `ecdsa-plain-*` OIDs.
 pub fn verify_plain_ecdsa(
     spki_der: &[u8],
@@ -252,7 +276,7 @@ pub fn verify_plain_ecdsa(
             "plain ECDSA needs an EC key".into(),
         ));
     };
-    let (r, s) = ecdsa::split_plain_signature(signature)?;
+    let (r, s) = ecdsa::split_plain_signature(signature, domain.params.order_bits().div_ceil(8))?;
     verify_ecdsa_prehash(
         &domain,
         point,
@@ -288,7 +312,7 @@ pub fn verify_pss_own(
         mgf_hash,
         salt_len,
     };
-    rsa::emsa_pss_verify_raw(&key, params, &hash(hash_alg, message), signature)
+    rsa::verify_pss_without_crate(&key, params, &hash(hash_alg, message), signature)
 }
 
 /// Describes the key in a DER SubjectPublicKeyInfo without verifying anything (e.g. the DG15

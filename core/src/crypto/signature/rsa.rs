@@ -35,20 +35,21 @@ pub(crate) fn modulus_bits(key: &PublicKey) -> usize {
     key.n().as_ref().bit_width_vartime() as usize
 }
 
-/// The signature as exactly k = ⌈bits(n)/8⌉ bytes: leading zeros beyond k are dropped and a
-/// short signature (an integer written without its leading zero bytes) is left-padded.
+/// The signature as exactly k = ⌈bits(n)/8⌉ bytes. A short signature (the integer written
+/// without its leading zero bytes, as some signers emit it) is left-padded; a longer one is
+/// refused even when the excess is zeros, as RFC 8017 §8.2.2 step 1 and §8.1.2 step 1 require
+/// (Wycheproof "prepending 0's to signature": accepting it makes signatures malleable).
 fn normalise_signature(key: &PublicKey, sig: &[u8]) -> Result<Vec<u8>, SignatureError> {
     let k = key.size();
-    let trimmed = crate::crypto::ec::der_reader::strip_leading_zeros(sig);
-    if trimmed.len() > k || sig.is_empty() {
+    if sig.len() > k || sig.is_empty() {
         return Err(SignatureError::MalformedSignature(format!(
             "RSA signature of {} bytes for a {}-byte modulus",
             sig.len(),
             k
         )));
     }
-    let mut out = vec![0u8; k - trimmed.len()];
-    out.extend_from_slice(trimmed);
+    let mut out = vec![0u8; k - sig.len()];
+    out.extend_from_slice(sig);
     Ok(out)
 }
 
@@ -126,6 +127,18 @@ pub(crate) fn verify_pss(
         HashAlgorithm::Sha512 => key.verify(Pss::<Sha512>::new_with_salt(salt), hashed, &sig),
     };
     result.map_err(|_| SignatureError::Invalid)
+}
+
+/// RSASSA-PSS verification with our decoder only (the differential tests' second path), with
+/// the same signature-length rule as [`verify_pss`].
+pub(crate) fn verify_pss_without_crate(
+    key: &PublicKey,
+    params: PssParams,
+    hashed: &[u8],
+    sig: &[u8],
+) -> Result<(), SignatureError> {
+    let sig = normalise_signature(key, sig)?;
+    emsa_pss_verify_raw(key, params, hashed, &sig)
 }
 
 /// EMSA-PSS-VERIFY (RFC 8017 §9.1.2) on the raw RSA public operation, for any MGF1 hash.
