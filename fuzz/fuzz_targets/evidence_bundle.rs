@@ -17,7 +17,9 @@ use idproof_core::verify::verify_files;
 use idproof_fuzz::file_map;
 use libfuzzer_sys::fuzz_target;
 
-const CSCA: &[u8] = include_bytes!("../../fixtures/data/pki/DE_CSCA.der");
+/// The CSCA of `idproof demo`, whose evidence bundle is a seed: with it, a bundle can verify
+/// all the way (chain, signatures, hashes), so mutations of a good bundle reach every check.
+const CSCA: &[u8] = include_bytes!("../data/demo_csca.der");
 
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, rest)) = data.split_first() else {
@@ -27,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
     let nonce = Nonce::new((1..=16).collect()).unwrap();
     let empty = TrustStore::new();
     let mut trust = TrustStore::new();
-    trust.add_certificate(CSCA, "DE_CSCA.der").unwrap();
+    trust.add_certificate(CSCA, "demo_csca.der").unwrap();
     if flags & 1 != 0 {
         let files = file_map(rest);
         let report = verify_files(&files, &empty, at, None);
