@@ -7,8 +7,16 @@ use libfuzzer_sys::fuzz_target;
 
 /// Visits `tlv` and its descendants (at most `budget` elements in all), calling every accessor.
 fn walk(tlv: &Tlv<'_>, depth: usize, budget: &mut usize) {
-    assert!(depth <= MAX_DEPTH + 1, "nesting beyond MAX_DEPTH was accepted");
-    let _ = (tlv.oid(), tlv.small_uint(), tlv.bit_string_bytes(), tlv.time());
+    assert!(
+        depth <= MAX_DEPTH + 1,
+        "nesting beyond MAX_DEPTH was accepted"
+    );
+    let _ = (
+        tlv.oid(),
+        tlv.small_uint(),
+        tlv.bit_string_bytes(),
+        tlv.time(),
+    );
     if let Ok(octets) = tlv.octets() {
         // Concatenated constructed strings are never longer than the element holding them.
         assert!(octets.len() <= tlv.raw.len());
@@ -41,12 +49,18 @@ fuzz_target!(|data: &[u8]| {
     }
     // DER accepts a subset of BER.
     if Tlv::parse(data, Mode::Der).is_ok() {
-        assert!(Tlv::parse(data, Mode::Ber).is_ok(), "DER accepted what BER refused");
+        assert!(
+            Tlv::parse(data, Mode::Ber).is_ok(),
+            "DER accepted what BER refused"
+        );
     }
     if let Ok(dotted) = asn1::oid_to_string(data) {
         // A decoded OID re-encodes to the same content octets.
         assert_eq!(asn1::oid_from_string(&dotted).as_deref(), Ok(data));
     }
     let _ = asn1::oid_from_string(&String::from_utf8_lossy(data));
-    let _ = (asn1::Time::parse_utc(data), asn1::Time::parse_generalized(data));
+    let _ = (
+        asn1::Time::parse_utc(data),
+        asn1::Time::parse_generalized(data),
+    );
 });

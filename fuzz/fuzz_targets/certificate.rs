@@ -13,9 +13,20 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     assert_eq!(cert.der(), data);
-    let _ = (cert.tbs(), cert.signature_algorithm(), cert.signature(), cert.serial_hex());
+    let _ = (
+        cert.tbs(),
+        cert.signature_algorithm(),
+        cert.signature(),
+        cert.serial_hex(),
+    );
     let _ = (cert.subject_text(), cert.issuer_text(), cert.country());
-    let _ = (cert.not_before(), cert.not_after(), cert.spki(), cert.ski(), cert.aki());
+    let _ = (
+        cert.not_before(),
+        cert.not_after(),
+        cert.spki(),
+        cert.ski(),
+        cert.aki(),
+    );
     let _ = (cert.key_usage(), cert.is_ca(), cert.unreadable_extensions());
     let _ = cert.valid_at(Time::from_ymd(2026, 12, 7).unwrap());
     let _ = cert.allows(cert::key_usage::KEY_CERT_SIGN);

@@ -24,7 +24,11 @@ fn inspect(sd: &SignedData<'_>) {
             let signed = attrs.signed_bytes();
             // What is signed is the attributes with the SET tag instead of [0].
             assert_eq!(signed.len(), attrs.raw().len());
-            let _ = (attrs.content_type(), attrs.message_digest(), attrs.signing_time());
+            let _ = (
+                attrs.content_type(),
+                attrs.message_digest(),
+                attrs.signing_time(),
+            );
         }
     }
     if let Some(content) = sd.e_content.as_deref() {

@@ -18,7 +18,10 @@ fuzz_target!(|data: &[u8]| {
     // had theirs dropped): a serial stored without a leading zero is found as itself.
     for entry in crl.revoked.iter().take(64) {
         if entry.serial.first() != Some(&0) {
-            assert!(crl.find(&entry.serial).is_some(), "a listed serial is not found");
+            assert!(
+                crl.find(&entry.serial).is_some(),
+                "a listed serial is not found"
+            );
         }
     }
     let _ = serials;

@@ -59,7 +59,9 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(rest);
     if let Ok(bundle) = EvidenceBundle::from_json(&text) {
         // What parses re-serialises to something that parses to the same bundle.
-        let again = bundle.to_json().expect("a parsed bundle does not serialise");
+        let again = bundle
+            .to_json()
+            .expect("a parsed bundle does not serialise");
         assert!(EvidenceBundle::from_json(&again).ok() == Some(bundle.clone()));
         let _ = verify_evidence(&bundle, &empty, at, &nonce);
         let _ = verify_evidence(&bundle, &trust, at, &nonce);

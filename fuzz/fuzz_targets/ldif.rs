@@ -11,10 +11,17 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let content = ldif::parse(&text);
-    assert_eq!(content.items.len(), content.dns.len(), "an item without its dn");
+    assert_eq!(
+        content.items.len(),
+        content.dns.len(),
+        "an item without its dn"
+    );
     let _ = ldif::pem_blocks(&text, "CERTIFICATE");
     let _ = ldif::pem_blocks(&text, "X509 CRL");
-    for policy in [MasterListPolicy::TrustAsIs, MasterListPolicy::VerifyWithStore] {
+    for policy in [
+        MasterListPolicy::TrustAsIs,
+        MasterListPolicy::VerifyWithStore,
+    ] {
         let mut store = TrustStore::new();
         let _ = store.add_ldif(&text, policy, "fuzz.ldif");
         let _ = (store.summary(), store.why_no_anchor());

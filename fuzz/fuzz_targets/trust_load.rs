@@ -35,7 +35,11 @@ fuzz_target!(|data: &[u8]| {
         ),
         Err(_) => store.record_refused("fuzz"),
     }
-    let _ = (store.summary(), store.why_no_anchor(), store.has_deviations());
+    let _ = (
+        store.summary(),
+        store.why_no_anchor(),
+        store.has_deviations(),
+    );
     let at = Time::from_ymd(2026, 12, 7).unwrap();
     for cert in store.anchors().chain(store.document_signers()).take(16) {
         let _ = store.issuers_of(cert).count();

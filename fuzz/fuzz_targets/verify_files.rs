@@ -16,7 +16,8 @@ use libfuzzer_sys::fuzz_target;
 
 const CSCA: &[u8] = include_bytes!("../../fixtures/data/pki/DE_CSCA.der");
 /// ICAO 9303-4's TD3 specimen.
-const SPECIMEN: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+const SPECIMEN: &str =
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
 
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, rest)) = data.split_first() else {
@@ -30,7 +31,12 @@ fuzz_target!(|data: &[u8]| {
     let report = verify_files(&files, &trust, Time::from_ymd(2026, 12, 7).unwrap(), access);
     // Authentic needs a signed EF.SOD and DG1's MRZ, at the least.
     if report.verdict == Verdict::Authentic {
-        assert!(files.contains_key(&LdsFile::Sod) && files.contains_key(&LdsFile::Dg(DataGroup::DG1)));
+        assert!(
+            files.contains_key(&LdsFile::Sod) && files.contains_key(&LdsFile::Dg(DataGroup::DG1))
+        );
     }
-    assert_eq!(report.verdict == Verdict::Failed, !report.failures.is_empty());
+    assert_eq!(
+        report.verdict == Verdict::Failed,
+        !report.failures.is_empty()
+    );
 });

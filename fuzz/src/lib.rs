@@ -101,7 +101,9 @@ pub fn every_file() -> Vec<idproof_core::lds::LdsFile> {
 /// A file map from fuzz input: segments of `selector ‖ u16 BE length (low 11 bits) ‖ bytes`,
 /// the selector picking the file from [`every_file`] (a later segment for the same file
 /// replaces the earlier one), so the fuzzer can combine e.g. a real EF.SOD with a mutated DG1.
-pub fn file_map(mut input: &[u8]) -> std::collections::BTreeMap<idproof_core::lds::LdsFile, Vec<u8>> {
+pub fn file_map(
+    mut input: &[u8],
+) -> std::collections::BTreeMap<idproof_core::lds::LdsFile, Vec<u8>> {
     let all = every_file();
     let mut files = std::collections::BTreeMap::new();
     while let Some((&[selector, hi, lo], rest)) = input.split_first_chunk::<3>() {

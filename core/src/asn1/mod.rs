@@ -386,7 +386,9 @@ pub fn oid_to_string(content: &[u8]) -> Result<String, Asn1Error> {
         // Accepting them would give one OID many encodings, e.g. an algorithm or extension
         // OID that reads as a known one while its bytes differ from every canonical form.
         if arc_start && b == 0x80 {
-            return Err(Asn1Error::Malformed("OBJECT IDENTIFIER arc not minimally encoded"));
+            return Err(Asn1Error::Malformed(
+                "OBJECT IDENTIFIER arc not minimally encoded",
+            ));
         }
         arc_start = b & 0x80 == 0;
         if value > (u64::MAX >> 7) {
@@ -520,13 +522,18 @@ mod tests {
                 }
                 assert_eq!(
                     oid_to_string(&padded),
-                    Err(Asn1Error::Malformed("OBJECT IDENTIFIER arc not minimally encoded")),
+                    Err(Asn1Error::Malformed(
+                        "OBJECT IDENTIFIER arc not minimally encoded"
+                    )),
                     "{padded:02X?}"
                 );
             }
         }
         // 128 is 81 00: a continuation octet of 0x80 after the first is a zero group inside.
-        assert_eq!(oid_to_string(&[0x2A, 0x81, 0x80, 0x00]).unwrap(), "1.2.16384");
+        assert_eq!(
+            oid_to_string(&[0x2A, 0x81, 0x80, 0x00]).unwrap(),
+            "1.2.16384"
+        );
         assert_eq!(oid_to_string(&[0x2A, 0x81, 0x00]).unwrap(), "1.2.128");
     }
 
