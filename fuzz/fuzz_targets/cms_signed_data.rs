@@ -62,10 +62,10 @@ fuzz_target!(|data: &[u8]| {
     contents(rest);
     let _ = recognise_dump(rest);
     if flags & 1 != 0 {
-        if let Ok(sod) = Sod::parse(&wrap_bare_sod(rest)) {
-            if let Ok(sd) = sod.signed_data() {
-                inspect(&sd);
-            }
+        if let Ok(sod) = Sod::parse(&wrap_bare_sod(rest))
+            && let Ok(sd) = sod.signed_data()
+        {
+            inspect(&sd);
         }
     } else {
         let files = BTreeMap::from([(LdsFile::CardSecurity, rest.to_vec())]);

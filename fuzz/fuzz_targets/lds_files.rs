@@ -18,10 +18,10 @@ fn inspect(parsed: &ParsedFile) {
             let _ = (com.lds_version(), com.unicode_version(), com.data_groups());
         }
         ParsedFile::Sod(sod) => {
-            if let Ok(sd) = sod.signed_data() {
-                if let Some(content) = sd.e_content.as_deref() {
-                    let _ = lds::sod::LdsSecurityObject::parse(content);
-                }
+            if let Ok(sd) = sod.signed_data()
+                && let Some(content) = sd.e_content.as_deref()
+            {
+                let _ = lds::sod::LdsSecurityObject::parse(content);
             }
         }
         ParsedFile::Dg1(dg1) => {
