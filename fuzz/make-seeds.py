@@ -77,7 +77,15 @@ ldif = (
     "certificateRevocationList;binary:: " + __import__("base64").b64encode(crl).decode() + "\n"
 ).encode()
 
+# A signed ICAO deviation list (no real one is published): two entries for the factory
+# specimen's DSC (DG2 hash wrong, DG1 check digit wrong), made with idproof-fixtures'
+# `factory::deviation::deviation_list` (the way fixtures/tests/pa_deviation.rs builds them).
+with open("fuzz/data/deviation_list.der", "rb") as f:
+    deviation = f.read()
+
 put("asn1", "ru_dsc", dsc)
+put("cms_signed_data", "deviation_list", b"\x00" + deviation)
+put("trust_load", "deviation_list", b"\x01" + deviation)
 put("asn1", "col_crl", crl)
 put("asn1", "card_security", cardsec)
 put("cms_signed_data", "card_security", b"\x00" + cardsec)
