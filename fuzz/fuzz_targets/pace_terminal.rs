@@ -25,16 +25,28 @@ fuzz_target!(|data: &[u8]| {
     let mut replies = rest.split(|b| *b == 0xFF).map(<[u8]>::to_vec);
     let mut next = || replies.next().unwrap_or_default();
     let mut rng = ChaCha20Rng::seed_from_u64(1);
-    let params = PaceParams { algorithm, parameter_id: Some(id), group };
+    let params = PaceParams {
+        algorithm,
+        parameter_id: Some(id),
+        group,
+    };
     let Ok(pace) = Pace::new(params, &PacePassword::can("123456")) else {
         return;
     };
     let (_, s) = pace.start();
-    let Ok((_, s)) = s.respond(&next()) else { return };
+    let Ok((_, s)) = s.respond(&next()) else {
+        return;
+    };
     let secret = s.generate_mapping_secret(&mut rng);
-    let Ok((_, s)) = s.respond(&next(), secret) else { return };
+    let Ok((_, s)) = s.respond(&next(), secret) else {
+        return;
+    };
     let key = s.generate_ephemeral_key(&mut rng);
-    let Ok((_, s)) = s.respond(&next(), key) else { return };
-    let Ok((_, s)) = s.respond(&next()) else { return };
+    let Ok((_, s)) = s.respond(&next(), key) else {
+        return;
+    };
+    let Ok((_, s)) = s.respond(&next()) else {
+        return;
+    };
     let _ = s.finish(&next());
 });

@@ -82,3 +82,35 @@ pub fn protect_reply(keys: &SmKeys, ssc: &[u8], data: &[u8], sw: [u8; 2]) -> Vec
     body.extend_from_slice(&sw);
     body
 }
+
+/// Every file a verification can be given, in a fixed order (a fuzzed byte picks one).
+pub fn every_file() -> Vec<idproof_core::lds::LdsFile> {
+    use idproof_core::lds::{DataGroup, LdsFile};
+    let mut files = vec![
+        LdsFile::CardAccess,
+        LdsFile::CardSecurity,
+        LdsFile::AtrInfo,
+        LdsFile::Dir,
+        LdsFile::Com,
+        LdsFile::Sod,
+    ];
+    files.extend((1..=16).filter_map(DataGroup::new).map(LdsFile::Dg));
+    files
+}
+
+/// A file map from fuzz input: segments of `selector ‖ u16 BE length (low 11 bits) ‖ bytes`,
+/// the selector picking the file from [`every_file`] (a later segment for the same file
+/// replaces the earlier one), so the fuzzer can combine e.g. a real EF.SOD with a mutated DG1.
+pub fn file_map(
+    mut input: &[u8],
+) -> std::collections::BTreeMap<idproof_core::lds::LdsFile, Vec<u8>> {
+    let all = every_file();
+    let mut files = std::collections::BTreeMap::new();
+    while let Some((&[selector, hi, lo], rest)) = input.split_first_chunk::<3>() {
+        let len = usize::from(u16::from_be_bytes([hi, lo]) & 0x07FF).min(rest.len());
+        let (bytes, rest) = rest.split_at(len);
+        files.insert(all[usize::from(selector) % all.len()], bytes.to_vec());
+        input = rest;
+    }
+    files
+}

@@ -380,7 +380,17 @@ pub fn oid_to_string(content: &[u8]) -> Result<String, Asn1Error> {
     }
     let mut arcs: Vec<u64> = Vec::new();
     let mut value: u64 = 0;
+    let mut arc_start = true;
     for &b in content {
+        // X.690 8.19.2: a subidentifier's first octet is never 0x80 (no leading zero groups).
+        // Accepting them would give one OID many encodings, e.g. an algorithm or extension
+        // OID that reads as a known one while its bytes differ from every canonical form.
+        if arc_start && b == 0x80 {
+            return Err(Asn1Error::Malformed(
+                "OBJECT IDENTIFIER arc not minimally encoded",
+            ));
+        }
+        arc_start = b & 0x80 == 0;
         if value > (u64::MAX >> 7) {
             return Err(Asn1Error::Malformed("OBJECT IDENTIFIER arc too large"));
         }
@@ -495,6 +505,40 @@ mod tests {
             "2.23.136.1.1.1"
         );
         assert!(oid_to_string(&[0x86]).is_err());
+    }
+
+    /// Found by the `asn1` fuzz target: `80` before a subidentifier was read as a zero group,
+    /// so `2.5.29.35` also decoded from `55 1D 80 23`. Every position of a leading `80` (first
+    /// arc, later arcs, several in a row) is refused; `80` inside an arc is still fine.
+    #[test]
+    fn oids_with_a_leading_0x80_group_are_refused() {
+        let canonical = [0x55, 0x1D, 0x23];
+        assert_eq!(oid_to_string(&canonical).unwrap(), "2.5.29.35");
+        for at in 0..canonical.len() {
+            for pad in 1..=3 {
+                let mut padded = canonical.to_vec();
+                for _ in 0..pad {
+                    padded.insert(at, 0x80);
+                }
+                assert_eq!(
+                    oid_to_string(&padded),
+                    Err(Asn1Error::Malformed(
+                        "OBJECT IDENTIFIER arc not minimally encoded"
+                    )),
+                    "{padded:02X?}"
+                );
+            }
+        }
+        // 128 is 81 00: a continuation octet of 0x80 after the first is a zero group inside.
+        assert_eq!(
+            oid_to_string(&[0x2A, 0x81, 0x80, 0x00]).unwrap(),
+            "1.2.16384"
+        );
+        assert_eq!(oid_to_string(&[0x2A, 0x81, 0x00]).unwrap(), "1.2.128");
+    }
+
+    #[test]
+    fn oids_round_trip() {
         for dotted in [
             "1.2.840.113549.1.7.2",
             "2.23.136.1.1.1",
