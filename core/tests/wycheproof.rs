@@ -837,17 +837,19 @@ fn wycheproof_ecdh_peer_keys_through_dg14_chip_authentication() {
     let mut failures = Vec::new();
     // (file, keys giving Wycheproof's secret, keys accepted on other parameters: all "WrongCurve"
     // or "ModifiedGroup" keys on another standard curve, where CA rightly computes on the
-    // chip's chosen curve)
+    // chip's chosen curve). One "InvalidAsn" key per file encodes its curve OID with a
+    // non-minimal (0x80-led) subidentifier: refused since the asn1 fuzz target found that
+    // such OIDs were read as the minimal one (X.690 8.19.2), so it gives no secret here.
     for (file, want_correct, want_other) in [
-        ("ecdh_secp224r1", 455, 9),
-        ("ecdh_secp256r1", 346, 5),
-        ("ecdh_secp384r1", 787, 2),
-        ("ecdh_secp521r1", 646, 0),
-        ("ecdh_brainpoolP224r1", 515, 10),
-        ("ecdh_brainpoolP256r1", 533, 7),
-        ("ecdh_brainpoolP320r1", 505, 4),
-        ("ecdh_brainpoolP384r1", 657, 3),
-        ("ecdh_brainpoolP512r1", 525, 1),
+        ("ecdh_secp224r1", 454, 9),
+        ("ecdh_secp256r1", 345, 5),
+        ("ecdh_secp384r1", 786, 2),
+        ("ecdh_secp521r1", 645, 0),
+        ("ecdh_brainpoolP224r1", 514, 10),
+        ("ecdh_brainpoolP256r1", 532, 7),
+        ("ecdh_brainpoolP320r1", 504, 4),
+        ("ecdh_brainpoolP384r1", 656, 3),
+        ("ecdh_brainpoolP512r1", 524, 1),
     ] {
         let (correct, other, mut f) = ecdh_through_dg14(file);
         eprintln!(
