@@ -21,8 +21,9 @@ use rand_core::{OsRng, TryRngCore};
 use crate::document::Document;
 use crate::error::{IdProofError, guard, lock};
 
-/// The password that opens the chip.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+/// The password that opens the chip. `Debug` shows only the kind: the MRZ, the document data
+/// and the CAN are the key.
+#[derive(Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum AccessKey {
     /// The printed MRZ: its 2 (TD2/TD3) or 3 (TD1) lines, or one string with all of them.
     /// A read opened this way can be checked against DG1 by `verify_read`.
@@ -46,6 +47,16 @@ pub enum AccessKey {
         /// The CAN digits.
         can: String,
     },
+}
+
+impl std::fmt::Debug for AccessKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            AccessKey::Mrz { .. } => "AccessKey::Mrz(<redacted>)",
+            AccessKey::DocumentData { .. } => "AccessKey::DocumentData(<redacted>)",
+            AccessKey::Can { .. } => "AccessKey::Can(<redacted>)",
+        })
+    }
 }
 
 /// Whether to use extended-length READ BINARY.

@@ -286,7 +286,7 @@ impl BackendReply {
 /// An input to the flow (`flow::Event`).
 // `ChipRead` is large, but an event crosses the FFI serialized whole: boxing buys nothing.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+#[derive(Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum FlowEvent {
     /// The person chose "Passport/ID card".
     ChoosePassportOrIdCard,
@@ -429,7 +429,7 @@ impl FlowEvent {
 }
 
 /// What the platform must do next (`flow::Action`), in order.
-#[derive(Debug, Clone, uniffi::Enum)]
+#[derive(Clone, uniffi::Enum)]
 pub enum FlowAction {
     /// Backend: check the P code; answer `BackendReply.PCodeChecked`.
     CheckPCode {
@@ -576,6 +576,55 @@ impl FlowAction {
             | FlowAction::Warn { .. }
             | FlowAction::Completed { .. } => return Ok(None),
         }))
+    }
+}
+
+/// Only the event's name: its fields hold what the person typed (CPR, P code, MRZ, phone, SMS
+/// code), which must never reach a log (as core's `flow::Event`).
+impl std::fmt::Debug for FlowEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            FlowEvent::ChoosePassportOrIdCard => "ChoosePassportOrIdCard",
+            FlowEvent::AcceptTerms { .. } => "AcceptTerms",
+            FlowEvent::ChooseDocumentKind { .. } => "ChooseDocumentKind",
+            FlowEvent::ChooseCountry { .. } => "ChooseCountry",
+            FlowEvent::EnterCpr { .. } => "EnterCpr",
+            FlowEvent::EnterPCode { .. } => "EnterPCode",
+            FlowEvent::ScanMrz { .. } => "ScanMrz",
+            FlowEvent::EnterMrzFields { .. } => "EnterMrzFields",
+            FlowEvent::ChipRead { .. } => "ChipRead",
+            FlowEvent::ChipReadFailed { .. } => "ChipReadFailed",
+            FlowEvent::Face { .. } => "Face",
+            FlowEvent::EnterUserId { .. } => "EnterUserId",
+            FlowEvent::EnterPhone { .. } => "EnterPhone",
+            FlowEvent::ResendSms => "ResendSms",
+            FlowEvent::EnterSmsCode { .. } => "EnterSmsCode",
+            FlowEvent::ChooseUsage { .. } => "ChooseUsage",
+            FlowEvent::Back => "Back",
+            FlowEvent::Retry => "Retry",
+            FlowEvent::Backend { .. } => "Backend",
+        };
+        write!(f, "FlowEvent::{name}")
+    }
+}
+
+/// Only the action's name: its fields carry the P code, the access key, the phone and the
+/// SMS code (as core's `flow::Action`).
+impl std::fmt::Debug for FlowAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            FlowAction::CheckPCode { .. } => "CheckPCode",
+            FlowAction::IssueNonce => "IssueNonce",
+            FlowAction::ReadChip { .. } => "ReadChip",
+            FlowAction::ScanFace { .. } => "ScanFace",
+            FlowAction::SubmitEvidence { .. } => "SubmitEvidence",
+            FlowAction::ReserveUserId { .. } => "ReserveUserId",
+            FlowAction::SendSms { .. } => "SendSms",
+            FlowAction::VerifySmsCode { .. } => "VerifySmsCode",
+            FlowAction::Warn { .. } => "Warn",
+            FlowAction::Completed { .. } => "Completed",
+        };
+        write!(f, "FlowAction::{name}")
     }
 }
 
