@@ -123,9 +123,5 @@ fn clap_error(e: &clap::Error, json: bool) -> ExitCode {
 
 /// The one JSON object of a usage error (ARCHITECTURE.md "CLI contract").
 fn print_json_error(message: &str) {
-    let value = serde_json::json!({
-        "verdict": "error",
-        "error": { "code": "USAGE", "message": message },
-    });
-    println!("{value}");
+    println!("{}", cmd::json_error("USAGE", message));
 }

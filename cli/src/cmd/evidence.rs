@@ -72,23 +72,6 @@ struct VerifyOutput<'a> {
     producer: &'a idproof_core::flow::evidence::Producer,
 }
 
-/// A bundle that could not be read: exit 2 like every input error, so `verdict` is `"error"`
-/// and `error` is `{code, message}` as for the others (`code` is the bundle's own,
-/// `EVIDENCE_FORMAT` or `EVIDENCE_VERSION`, and `message` names the file); `failures` carries
-/// the same code for backends that read a verdict's failures.
-#[derive(Debug, Serialize)]
-struct RefusedOutput {
-    verdict: &'static str,
-    error: RefusedError,
-    failures: Vec<Failure>,
-}
-
-#[derive(Debug, Serialize)]
-struct RefusedError {
-    code: String,
-    message: String,
-}
-
 /// Runs `idproof evidence …` and returns the exit code.
 pub fn run(args: &Args) -> u8 {
     match &args.command {
@@ -135,14 +118,12 @@ fn verify(args: &VerifyArgs) -> u8 {
             );
             eprintln!("error: {message}");
             if args.json {
-                print_json(&RefusedOutput {
-                    verdict: "error",
-                    error: RefusedError {
-                        code: failure.code.clone(),
-                        message,
-                    },
-                    failures: vec![failure],
-                });
+                // Exit 2 like every input error, so the error object of the others (`code` is
+                // the bundle's own, `EVIDENCE_FORMAT` or `EVIDENCE_VERSION`), plus `failures`
+                // with the same code for backends that read a verdict's failures.
+                let mut value = super::json_error(&failure.code, &message);
+                value["failures"] = serde_json::json!([failure]);
+                print_json(&value);
             }
             return EXIT_USAGE;
         }

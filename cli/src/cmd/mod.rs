@@ -37,6 +37,15 @@ pub fn usage_error(message: impl std::fmt::Display) -> u8 {
     EXIT_USAGE
 }
 
+/// The one JSON object of an exit-2 error (ARCHITECTURE.md "CLI contract"):
+/// `{"verdict": "error", "error": {code, message}}`.
+pub fn json_error(code: &str, message: &str) -> serde_json::Value {
+    serde_json::json!({
+        "verdict": "error",
+        "error": { "code": code, "message": message },
+    })
+}
+
 /// The message recorded by the last [`usage_error`], if any.
 pub fn take_usage_error() -> Option<String> {
     LAST_USAGE_ERROR
