@@ -1042,18 +1042,19 @@ fn a_file_beyond_the_size_cap_is_refused_after_its_header() {
 
 #[test]
 fn a_file_with_the_wrong_outer_tag_is_read_and_then_fails_lds_parse() {
-    // EF.COM's header says tag 77, 256 bytes; the chip's EF.COM is shorter. The reader keeps
-    // what the chip holds and reads on (nothing signs EF.COM, and the data groups must still
-    // be judged); verification then fails the file, naming it, instead of no report at all.
+    // EF.COM's header says tag 77 (EF.SOD's) with EF.COM's own length. The reader reads it
+    // whole and reads on (nothing signs EF.COM, and the data groups must still be judged);
+    // verification then fails the file, naming it, instead of no report at all.
+    let mut com = h(EF_COM);
+    com[0] = 0x77;
+    let header = com[..4].to_vec();
     let (run, _, _) = read_com_with(ReadOptions::default(), 80, |_, n| {
-        (n == 0).then(|| Answer::Secure(h("77820100"), 0x9000))
+        (n == 0).then(|| Answer::Secure(header.clone(), 0x9000))
     });
     let End::Done(document) = run.end else {
         panic!("the read stopped: {:?}", run.end);
     };
-    let com = document.file(LdsFile::Com).unwrap();
-    assert!(com.starts_with(&h("77820100")), "{com:02X?}");
-    assert!(com.len() < 0x104, "kept only what the chip holds");
+    assert_eq!(document.file(LdsFile::Com), Some(com.as_slice()));
     // The fallback data groups were still read (this chip has no EF.SOD).
     assert!(document.files.contains_key(&LdsFile::Dg(DataGroup::DG1)));
     assert!(document.files.contains_key(&LdsFile::Dg(DataGroup::DG2)));

@@ -1076,9 +1076,15 @@ impl ReadSession {
         }
         let done = current.data.len();
         if done < total && sw == StatusWord::END_OF_FILE {
-            // The chip's file is shorter than its header says: keep exactly what the chip
-            // holds (verification fails it as truncated, naming the file) and read on.
-            current.total = Some(done);
+            // Every file a read returns is one whole TLV (reader_hostile_chip pins it): a
+            // file that ends before its header says is a clear error, not a partial file.
+            return Err(Error::new(
+                ErrorCode::LdsFormat,
+                format!(
+                    "{} ends at {done} bytes but its header says {total}",
+                    current.file
+                ),
+            ));
         }
         self.progress(Phase::Reading);
         self.request_next_chunk()
